@@ -1,0 +1,154 @@
+#pragma once
+/// `Pipeline` and `Task`: the graph a user builds, and cheap handles to its tasks.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "pipecc/dsl/component.hpp"
+#include "pipecc/dsl/value.hpp"
+#include "pipecc/graph/graph.hpp"
+
+namespace pipecc {
+
+namespace detail {
+struct PipelineState;
+}
+
+/// A task: one use of a component in a pipeline. A cheap handle (the pipeline owns the task);
+/// setters return `Task&` so calls chain.
+///
+/// @code
+/// Task predict = p.add(predict_component)
+///     .arg("date", init.output<String>("ymd"))
+///     .memory_request("60G")
+///     .node_selector("cloud.google.com/gke-nodepool", "high-memory-pool");
+/// @endcode
+class Task {
+public:
+    /// Binds input `input` to a value.
+    template <TypeTag T>
+    Task& arg(const std::string& input, const Value<T>& value) {
+        return bind(input, value.expr());
+    }
+    Task& arg(const std::string& input, const char* text);
+    Task& arg(const std::string& input, const std::string& text);
+    /// An integer literal; it feeds a Float input as a Float.
+    Task& arg(const std::string& input, long long number);
+    Task& arg(const std::string& input, int number) { return arg(input, static_cast<long long>(number)); }
+    Task& arg(const std::string& input, double number);
+    Task& arg(const std::string& input, bool flag);
+
+    /// The task's output `name`, of type T (checked against the component).
+    template <TypeTag T>
+    Value<T> output(const std::string& name) const {
+        return Value<T>(output_expr(name, T::type));
+    }
+
+    /// Runs this task only after `others` have finished.
+    template <class... Tasks>
+    Task& after(const Task& first, const Tasks&... others) {
+        add_after(first);
+        (add_after(others), ...);
+        return *this;
+    }
+
+    /// The name shown in UIs (the task name by default).
+    Task& display_name(std::string name);
+    /// Kubernetes quantities, e.g. "500m" or "2" CPUs, "512Mi" or "60G" memory.
+    Task& cpu_request(std::string quantity);
+    Task& cpu_limit(std::string quantity);
+    Task& memory_request(std::string quantity);
+    Task& memory_limit(std::string quantity);
+    /// An accelerator type (e.g. "nvidia.com/gpu", "NVIDIA_TESLA_T4") and how many.
+    Task& accelerator(std::string type, std::int64_t count = 1);
+    /// Schedules the task on nodes with this label (e.g. a GKE node pool).
+    Task& node_selector(std::string key, std::string value);
+    /// A plain environment variable in the task's container.
+    Task& env(std::string name, std::string value);
+    /// An environment variable from key `key` of Kubernetes secret `secret`: the secret stays
+    /// out of the image and out of the compiled pipeline.
+    Task& env_from_secret(std::string name, std::string secret, std::string key);
+    /// Retries a failed task up to `max_retries` times with exponential backoff.
+    Task& retry(std::int64_t max_retries, std::chrono::seconds backoff = std::chrono::seconds(0),
+                double backoff_factor = 2.0, std::chrono::seconds max_backoff = std::chrono::seconds(3600));
+    /// Turns result caching on (the default) or off.
+    Task& caching(bool enabled);
+    /// Fails the task if it runs longer than this.
+    Task& timeout(std::chrono::seconds limit);
+
+    /// The task's name as given (checks later turn it into a DNS-1123 name).
+    const std::string& name() const;
+    graph::TaskId id() const { return id_; }
+
+private:
+    friend class Pipeline;
+    Task(std::shared_ptr<detail::PipelineState> state, graph::TaskId id) : state_(std::move(state)), id_(id) {}
+    Task& bind(const std::string& input, graph::ExprPtr value);
+    graph::ExprPtr output_expr(const std::string& name, graph::Type type) const;
+    void add_after(const Task& other);
+    graph::Task& task() const;
+
+    std::shared_ptr<detail::PipelineState> state_;
+    graph::TaskId id_;
+};
+
+/// How a pipeline parameter is declared.
+template <TypeTag T>
+struct ParamSpec {
+    std::optional<Value<T>> default_value;
+    std::string description;
+};
+
+/// A pipeline: parameters and tasks. A handle to shared state, so it can be returned and copied
+/// freely; tasks and values refer back to it.
+///
+/// @code
+/// Pipeline p("daily-thanks");
+/// auto root = p.param<String>("gcs-root", "gs://my-bucket");
+/// p.add(thanks).arg("message", "byebye").arg("gcs-output-path", concat(root, "/thanks.txt"));
+/// @endcode
+class Pipeline {
+public:
+    explicit Pipeline(std::string name);
+
+    Pipeline& description(std::string text);
+
+    /// A required parameter, supplied when a run is created.
+    template <TypeTag T>
+    Value<T> param(std::string name) {
+        return Value<T>(add_param({.name = std::move(name), .type = T::type}));
+    }
+    /// A parameter with a default value.
+    template <TypeTag T>
+    Value<T> param(std::string name, const Value<T>& default_value) {
+        return param<T>(std::move(name), ParamSpec<T>{default_value, {}});
+    }
+    /// A parameter with a default value and/or a description.
+    template <TypeTag T>
+    Value<T> param(std::string name, const ParamSpec<T>& spec) {
+        graph::Port port{.name = std::move(name), .type = T::type, .description = spec.description};
+        if (spec.default_value) port.default_value = param_default(spec.default_value->expr(), port.name);
+        return Value<T>(add_param(std::move(port)));
+    }
+
+    /// Adds a task running `component`. Its name is `name`, or the component's name made unique
+    /// with a "-2", "-3", ... suffix.
+    Task add(const Component& component, std::string name = {});
+
+    const std::string& name() const;
+    /// The graph as built so far, before any checks.
+    const graph::Graph& graph() const;
+    /// Writes a readable dump of the graph.
+    void dump(std::ostream& out) const;
+
+private:
+    graph::ExprPtr add_param(graph::Port port);
+    doc::Node param_default(const graph::ExprPtr& e, const std::string& name) const;
+
+    std::shared_ptr<detail::PipelineState> state_;
+};
+
+}  // namespace pipecc

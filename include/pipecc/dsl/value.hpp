@@ -1,0 +1,148 @@
+#pragma once
+/// `Value<T>`: a typed, immutable handle to an expression that an engine resolves at run time.
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "pipecc/error.hpp"
+#include "pipecc/graph/expr.hpp"
+
+namespace pipecc {
+
+/// Type tags for `Value<T>`, ports and parameters.
+struct String { static constexpr graph::Type type = graph::Type::String; };
+struct Int { static constexpr graph::Type type = graph::Type::Int; };
+struct Float { static constexpr graph::Type type = graph::Type::Float; };
+struct Bool { static constexpr graph::Type type = graph::Type::Bool; };
+struct List { static constexpr graph::Type type = graph::Type::List; };
+struct Struct { static constexpr graph::Type type = graph::Type::Struct; };
+struct Timestamp { static constexpr graph::Type type = graph::Type::Timestamp; };
+struct Artifact { static constexpr graph::Type type = graph::Type::Artifact; };
+struct Dataset { static constexpr graph::Type type = graph::Type::Dataset; };
+struct Model { static constexpr graph::Type type = graph::Type::Model; };
+struct Metrics { static constexpr graph::Type type = graph::Type::Metrics; };
+struct ClassificationMetrics { static constexpr graph::Type type = graph::Type::ClassificationMetrics; };
+struct HTML { static constexpr graph::Type type = graph::Type::HTML; };
+struct Markdown { static constexpr graph::Type type = graph::Type::Markdown; };
+
+/// A type tag usable as `Value<T>`.
+template <class T>
+concept TypeTag = requires { { T::type } -> std::convertible_to<graph::Type>; };
+
+namespace detail {
+graph::ExprPtr literal(doc::Node value, graph::Type type);
+/// Converts JSON to a document node, rejecting non-finite numbers.
+doc::Node to_node(const nlohmann::json& j);
+}  // namespace detail
+
+/// A typed value that exists when the pipeline runs: a literal, a pipeline parameter, a task
+/// output, a concatenation or a run-time value. It has no conversion to `std::string`: what it
+/// holds is not known while the pipeline is being compiled.
+///
+/// @code
+/// Value<String> root = p.param<String>("gcs-root", "gs://bucket");
+/// Value<String> path = concat(root, "/thanks.txt");
+/// Value<Int> epochs = 10;
+/// @endcode
+template <TypeTag T>
+class Value {
+public:
+    using type_tag = T;
+
+    /// Wraps an expression whose type is T (the DSL's own use; the type is checked).
+    explicit Value(graph::ExprPtr e) : expr_(std::move(e)) {
+        if (!expr_ || expr_->type != T::type) {
+            throw InternalError("Value<T> built from an expression of another type");
+        }
+    }
+
+    Value(const char* s) requires std::same_as<T, String>
+        : expr_(detail::literal(doc::Node(s), T::type)) {}
+    Value(std::string_view s) requires std::same_as<T, String>
+        : expr_(detail::literal(doc::Node(s), T::type)) {}
+    Value(const std::string& s) requires std::same_as<T, String>
+        : expr_(detail::literal(doc::Node(s), T::type)) {}
+    template <std::integral I>
+        requires(std::same_as<T, Int> && !std::same_as<I, bool>)
+    Value(I v) : expr_(detail::literal(doc::Node(static_cast<long long>(v)), T::type)) {}
+    template <class N>
+        requires(std::same_as<T, Float> && (std::floating_point<N> ||
+                                            (std::integral<N> && !std::same_as<N, bool>)))
+    Value(N v) : expr_(detail::literal(doc::Node(static_cast<double>(v)), T::type)) {}
+    template <std::same_as<bool> B>
+        requires std::same_as<T, Bool>
+    Value(B v) : expr_(detail::literal(doc::Node(v), T::type)) {}
+    /// A List from a JSON array, or a Struct from a JSON object.
+    Value(const nlohmann::json& j) requires(std::same_as<T, List> || std::same_as<T, Struct>)
+        : expr_(detail::literal(checked_json(j), T::type)) {}
+
+    /// The expression tree.
+    const graph::ExprPtr& expr() const { return expr_; }
+
+private:
+    static doc::Node checked_json(const nlohmann::json& j) {
+        const bool ok = std::same_as<T, List> ? j.is_array() : j.is_object();
+        if (!ok) {
+            throw Error(std::same_as<T, List> ? "a List literal must be a JSON array"
+                                              : "a Struct literal must be a JSON object");
+        }
+        return detail::to_node(j);
+    }
+
+    graph::ExprPtr expr_;
+};
+
+/// Joins strings at run time: literals, parameters, task outputs and run-time values.
+/// Non-string values must be converted explicitly with `to_string`.
+///
+/// @code
+/// Value<String> path = concat(root, "/", run::created_at().format("%Y%m%d"), "/thanks.txt");
+/// @endcode
+template <class... Parts>
+    requires(std::convertible_to<const Parts&, Value<String>> && ...)
+Value<String> concat(const Parts&... parts) {
+    std::vector<graph::ExprPtr> exprs;
+    exprs.reserve(sizeof...(parts));
+    (exprs.push_back(Value<String>(parts).expr()), ...);
+    return Value<String>(graph::make_expr(graph::Type::String, graph::node::Concat{std::move(exprs)}));
+}
+
+/// The text form of an Int, Float or Bool value, resolved at run time.
+///
+/// @code
+/// Value<String> msg = concat("epochs=", to_string(epochs));
+/// @endcode
+template <TypeTag T>
+    requires(std::same_as<T, Int> || std::same_as<T, Float> || std::same_as<T, Bool>)
+Value<String> to_string(const Value<T>& v) {
+    return Value<String>(graph::make_expr(graph::Type::String, graph::node::ToString{v.expr()}));
+}
+
+/// Component placeholder: the value of the component's input `name`, for its command or args.
+///
+/// @code
+/// Component("echo").input<String>("msg").command({"echo", input_value("msg")});
+/// @endcode
+Value<String> input_value(std::string name);
+
+/// Component placeholder: the local path of input artifact `name`.
+///
+/// @code
+/// Component("show").input<Dataset>("data").command({"cat", input_path("data")});
+/// @endcode
+Value<String> input_path(std::string name);
+
+/// Component placeholder: the file the container writes output `name` (a parameter or an
+/// artifact) to.
+///
+/// @code
+/// Component("make").output<Dataset>("data").command({"sh", "-c", "date > \"$0\"", output_path("data")});
+/// @endcode
+Value<String> output_path(std::string name);
+
+}  // namespace pipecc

@@ -1,0 +1,120 @@
+#pragma once
+/// The output document tree that emitters build and writers render as block YAML or JSON.
+///
+/// Emitters build a `doc::Node` tree in the order the target expects, then call `to_yaml` or
+/// `to_json`. The writers are our own because yaml-cpp's emitter is ~50x too slow for the compile
+/// targets (see bench/README.md); yaml-cpp is used only to read.
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pipecc::doc {
+
+/// A YAML/JSON value: null, bool, integer, float, string, sequence or map (insertion-ordered).
+///
+/// @code
+/// doc::Node n = doc::Node::map();
+/// n.set("name", "train").set("retries", 3);
+/// n.set("args", doc::Node::seq({"--epochs", "10"}));
+/// @endcode
+class Node {
+public:
+    enum class Kind : std::uint8_t { Null, Bool, Int, Float, String, Seq, Map };
+    struct Entry;
+
+    Node() = default;
+    Node(std::nullptr_t) {}
+    Node(bool b) : kind_(Kind::Bool), int_(b ? 1 : 0) {}
+    Node(int i) : kind_(Kind::Int), int_(i) {}
+    Node(long i) : kind_(Kind::Int), int_(i) {}
+    Node(long long i) : kind_(Kind::Int), int_(i) {}
+    Node(unsigned i) : kind_(Kind::Int), int_(i) {}
+    Node(unsigned long i) : kind_(Kind::Int), int_(static_cast<std::int64_t>(i)) {}
+    Node(double d) : kind_(Kind::Float), float_(d) {}
+    Node(std::string s) : kind_(Kind::String), str_(std::move(s)) {}
+    Node(std::string_view s) : kind_(Kind::String), str_(s) {}
+    Node(const char* s) : kind_(Kind::String), str_(s) {}
+
+    /// An empty map; fill it with `set`.
+    static Node map();
+    /// A sequence, empty or from the given items.
+    static Node seq(std::initializer_list<Node> items = {});
+
+    Kind kind() const { return kind_; }
+    bool is_null() const { return kind_ == Kind::Null; }
+    bool is_map() const { return kind_ == Kind::Map; }
+    bool is_seq() const { return kind_ == Kind::Seq; }
+
+    bool as_bool() const { return int_ != 0; }
+    std::int64_t as_int() const { return int_; }
+    double as_float() const { return float_; }
+    const std::string& as_string() const { return str_; }
+
+    /// Appends `key: value` to a map (no look-up: callers keep keys unique). Returns *this.
+    Node& set(std::string key, Node value);
+    /// Appends to a sequence. Returns *this.
+    Node& push(Node value);
+    /// The value under `key` in a map, creating an empty map there if absent (linear look-up:
+    /// for small maps only).
+    Node& at(std::string_view key);
+    /// The value under `key`, or nullptr (linear look-up).
+    const Node* find(std::string_view key) const;
+
+    const std::vector<Entry>& entries() const { return entries_; }
+    std::vector<Entry>& entries() { return entries_; }
+    const std::vector<Node>& items() const { return items_; }
+    std::vector<Node>& items() { return items_; }
+    /// Number of entries (map) or items (seq).
+    std::size_t size() const { return kind_ == Kind::Map ? entries_.size() : items_.size(); }
+    bool empty() const { return size() == 0; }
+
+    friend bool operator==(const Node& a, const Node& b);
+
+private:
+    Kind kind_ = Kind::Null;
+    std::int64_t int_ = 0;
+    double float_ = 0;
+    std::string str_;
+    std::vector<Entry> entries_;
+    std::vector<Node> items_;
+};
+
+struct Node::Entry {
+    std::string key;
+    Node value;
+};
+
+/// How a writer renders a tree.
+struct WriteOptions {
+    /// Write map keys in byte order instead of insertion order (what the kfp SDK writes).
+    bool sort_keys = false;
+};
+
+/// Appends `node` as a block-style YAML document (no `---`, ends with a newline).
+/// Strings are quoted exactly where YAML 1.1 and 1.2 readers would otherwise read another type.
+///
+/// @code
+/// std::string out;
+/// doc::append_yaml(out, tree, {.sort_keys = true});
+/// @endcode
+void append_yaml(std::string& out, const Node& node, const WriteOptions& options = {});
+
+/// `append_yaml` into a fresh string.
+std::string to_yaml(const Node& node, const WriteOptions& options = {});
+
+/// Appends `node` as JSON indented by two spaces, ending with a newline.
+void append_json(std::string& out, const Node& node, const WriteOptions& options = {});
+
+/// `append_json` into a fresh string.
+std::string to_json(const Node& node, const WriteOptions& options = {});
+
+/// Formats a double as the shortest text that reads back to the same value, always with a `.`
+/// or exponent (so `2.0`, not `2`), as Python's repr does. NaN and infinities are `.nan`, `.inf`,
+/// `-.inf`.
+std::string format_float(double value);
+
+}  // namespace pipecc::doc

@@ -1,0 +1,125 @@
+#pragma once
+/// Backend-neutral expressions: the values that flow into tasks and component command lines.
+///
+/// An `ExprPtr` is an immutable, shared expression tree. The DSL's `Value<T>` is a typed handle to
+/// one; each backend renders the same tree in its engine's syntax.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "pipecc/emit/document.hpp"
+#include "pipecc/graph/types.hpp"
+
+namespace pipecc::graph {
+
+struct Expr;
+/// A shared, immutable expression tree.
+using ExprPtr = std::shared_ptr<const Expr>;
+/// A task's index in `Graph::tasks`.
+using TaskId = std::uint32_t;
+
+/// Values that only exist once a run happens, resolved by the engine.
+enum class RunField : std::uint8_t {
+    CreatedAt,    ///< Timestamp: when the run was created
+    ScheduledAt,  ///< Timestamp: the scheduled time, or the creation time for manual runs
+    RunName,      ///< String: the run's name
+    RunId,        ///< String: the run's unique id
+    TaskName,     ///< String: the name of the task that receives the value
+    Status,       ///< String: the run's final status (exit handlers and hooks only)
+    Failures,     ///< String: JSON list of failed nodes (Argo exit handlers only)
+};
+
+/// The user-facing name of a run value, e.g. "run::created_at()".
+std::string_view run_field_name(RunField f);
+
+namespace node {
+/// A constant. Its `doc::Node` holds the typed value (string, int, float, bool, list, map).
+struct Literal {
+    doc::Node value;
+};
+/// A pipeline parameter, by name. `owner` identifies the graph that declared it.
+struct Param {
+    const void* owner;
+    std::string name;
+};
+/// An output of a task in the same graph.
+struct TaskOutput {
+    const void* owner;
+    TaskId task;
+    std::string output;
+};
+/// Component placeholder: the value of one of the component's inputs.
+struct InputValue {
+    std::string input;
+};
+/// Component placeholder: the local path of an input artifact.
+struct InputPath {
+    std::string input;
+};
+/// Component placeholder: where the container writes an output parameter or artifact.
+struct OutputPath {
+    std::string output;
+};
+/// String concatenation of the parts (each rendered as text).
+struct Concat {
+    std::vector<ExprPtr> parts;
+};
+/// An explicit conversion of a scalar to its text form.
+struct ToString {
+    ExprPtr value;
+};
+/// A value known only at run time.
+struct Run {
+    RunField field;
+};
+/// A Timestamp formatted with strftime `format` in IANA time zone `zone` ("UTC" if empty).
+struct FormatTime {
+    ExprPtr time;
+    std::string format;
+    std::string zone;
+};
+}  // namespace node
+
+/// One expression node: its result type and what it is.
+struct Expr {
+    using Node = std::variant<node::Literal, node::Param, node::TaskOutput, node::InputValue,
+                              node::InputPath, node::OutputPath, node::Concat, node::ToString,
+                              node::Run, node::FormatTime>;
+    Type type;
+    Node node;
+
+    template <class N>
+    const N* as() const {
+        return std::get_if<N>(&node);
+    }
+};
+
+/// Builds an expression node.
+///
+/// @code
+/// ExprPtr e = make_expr(Type::String, node::InputValue{"message"});
+/// @endcode
+inline ExprPtr make_expr(Type type, Expr::Node node) {
+    return std::make_shared<const Expr>(Expr{type, std::move(node)});
+}
+
+/// Calls `fn(const Expr&)` on `e` and every expression below it, parents first.
+template <class Fn>
+void for_each_node(const Expr& e, Fn&& fn) {
+    fn(e);
+    if (auto* c = e.as<node::Concat>()) {
+        for (const auto& part : c->parts) for_each_node(*part, fn);
+    } else if (auto* s = e.as<node::ToString>()) {
+        for_each_node(*s->value, fn);
+    } else if (auto* f = e.as<node::FormatTime>()) {
+        for_each_node(*f->time, fn);
+    }
+}
+
+/// A readable rendering for dumps and error messages, e.g. `concat("gs://", param(root))`.
+std::string to_debug_string(const Expr& e);
+
+}  // namespace pipecc::graph

@@ -1,0 +1,121 @@
+#pragma once
+/// The backend-neutral pipeline graph that the DSL builds, the checks verify and the emitters read.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipecc/emit/document.hpp"
+#include "pipecc/graph/expr.hpp"
+#include "pipecc/graph/types.hpp"
+
+namespace pipecc::graph {
+
+/// A named, typed port: a component input or output, or a pipeline parameter.
+struct Port {
+    std::string name{};
+    Type type = Type::String;
+    std::optional<doc::Node> default_value{};
+    bool optional = false;
+    std::string description{};
+
+    /// Whether a task must bind it: no default and not optional.
+    bool required() const { return !default_value && !optional; }
+};
+
+/// A plain environment variable.
+struct EnvVar {
+    std::string name{};
+    std::string value{};
+};
+
+/// An environment variable read from a key of a Kubernetes secret.
+struct SecretEnv {
+    std::string env_var{};
+    std::string secret_name{};
+    std::string secret_key{};
+    bool optional = false;
+};
+
+/// A container component: a reusable template that tasks instantiate.
+struct Component {
+    std::string name{};
+    std::string description{};
+    std::string image{};
+    std::vector<ExprPtr> command{};
+    std::vector<ExprPtr> args{};
+    std::vector<EnvVar> env{};
+    std::vector<Port> inputs{};
+    std::vector<Port> outputs{};
+
+    const Port* find_input(std::string_view n) const;
+    const Port* find_output(std::string_view n) const;
+};
+
+/// Kubernetes resource quantities, kept as the user wrote them ("500m", "60G"); empty = unset.
+struct Resources {
+    std::string cpu_request{};
+    std::string cpu_limit{};
+    std::string memory_request{};
+    std::string memory_limit{};
+    std::string accelerator_type{};  ///< e.g. "nvidia.com/gpu"
+    std::int64_t accelerator_count = 0;
+};
+
+/// Retry on failure with exponential backoff.
+struct Retry {
+    std::int64_t max_retries = 0;
+    std::int64_t backoff_seconds = 0;
+    double backoff_factor = 2.0;
+    std::int64_t backoff_max_seconds = 3600;
+};
+
+/// One input of a task bound to a value.
+struct Binding {
+    std::string input{};
+    ExprPtr value{};
+};
+
+/// A task: one use of a component inside the pipeline, with its arguments and settings.
+struct Task {
+    std::string name{};          ///< the user's name; checks replace it with its DNS-1123 form
+    std::string display_name{};  ///< shown in UIs; defaults to the name
+    std::uint32_t component = 0;
+    std::vector<Binding> args{};
+    std::vector<TaskId> after{};  ///< explicit ordering from `.after()`
+    Resources resources{};
+    std::vector<std::pair<std::string, std::string>> node_selector{};
+    std::vector<EnvVar> env{};
+    std::vector<SecretEnv> secret_env{};
+    std::optional<Retry> retry{};
+    bool cache = true;
+    std::int64_t timeout_seconds = 0;  ///< 0 = none
+
+    /// Filled by the checks: every task this one waits for (data edges and `after`), sorted by
+    /// name and unique.
+    std::vector<TaskId> deps{};
+};
+
+/// A whole pipeline.
+struct Graph {
+    /// Identifies the pipeline that built this graph; parameter and task-output expressions carry
+    /// it so the checks can reject values taken from another pipeline.
+    const void* id = nullptr;
+    std::string name{};          ///< the user's name; checks replace it with its DNS-1123 form
+    std::string display_name{};  ///< filled by the checks with the user's name when that differs
+    std::string description{};
+    std::vector<Port> params{};
+    std::vector<Component> components{};
+    std::vector<Task> tasks{};
+
+    /// Filled by the checks: task ids in a stable topological order.
+    std::vector<TaskId> topo_order{};
+
+    const Port* find_param(std::string_view n) const;
+    /// The component that task `t` instantiates.
+    const Component& component_of(const Task& t) const { return components[t.component]; }
+};
+
+}  // namespace pipecc::graph

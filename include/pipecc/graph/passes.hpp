@@ -1,0 +1,45 @@
+#pragma once
+/// The ordered checks that every graph passes before any backend sees it.
+
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include "pipecc/graph/graph.hpp"
+
+namespace pipecc::graph {
+
+/// One named check over the graph. It throws `pipecc::Error` naming pipeline, task and input,
+/// and may fill derived fields (`Task::deps`, `Graph::topo_order`).
+struct Pass {
+    std::string_view name;
+    std::string_view what;
+    void (*run)(Graph&);
+};
+
+/// The checks in the order they run: names, references, scopes, bindings, settings, order.
+///
+/// @code
+/// for (const auto& pass : graph::passes()) std::cout << pass.name << ": " << pass.what << '\n';
+/// @endcode
+const std::vector<Pass>& passes();
+
+/// Runs every pass in order. With `trace`, writes the pass name and the graph after each pass.
+void run_passes(Graph& g, std::ostream* trace = nullptr);
+
+/// A human-readable dump of the graph: parameters, components, tasks, bindings and settings.
+void dump(const Graph& g, std::ostream& out);
+
+/// The kfp SDK's Kubernetes name rule: lower-case, runs of other characters become one '-',
+/// no leading or trailing '-', at most 63 characters. May return "" (the caller rejects it).
+///
+/// @code
+/// sanitize_k8s_name("Train Model!") == "train-model"
+/// @endcode
+std::string sanitize_k8s_name(std::string_view name);
+
+/// A Kubernetes resource quantity ("500m", "60G", "1.5Gi") in its base unit (cores or bytes),
+/// or nullopt if it is not one.
+std::optional<double> parse_quantity(std::string_view quantity);
+
+}  // namespace pipecc::graph

@@ -1,0 +1,321 @@
+#include <cmath>
+#include <unordered_map>
+
+#include "pipecc/backends/argo.hpp"
+#include "pipecc/error.hpp"
+#include "pipecc/graph/passes.hpp"
+#include "pipecc/graph/unique_names.hpp"
+
+namespace pipecc::argo {
+
+std::string input_artifact_path(const std::string& input) { return "/tmp/inputs/" + input + "/data"; }
+std::string output_path(const std::string& output) { return "/tmp/outputs/" + output + "/data"; }
+
+namespace {
+
+using namespace graph;
+using doc::Node;
+
+Where at(const Graph& g, const Task& t, const std::string& input = {}) {
+    return Where{.pipeline = g.name, .task = t.name, .input = input};
+}
+
+// The text Argo passes for a literal parameter: strings as they are, other values as JSON.
+std::string literal_text(const Node& v) {
+    switch (v.kind()) {
+        case Node::Kind::String: return v.as_string();
+        case Node::Kind::Int: return std::to_string(v.as_int());
+        case Node::Kind::Float: return doc::format_float(v.as_float());
+        case Node::Kind::Bool: return v.as_bool() ? "true" : "false";
+        default: {
+            std::string json = doc::to_json(v);
+            json.pop_back();
+            return json;
+        }
+    }
+}
+
+void append_command_text(std::string& out, const Expr& e) {
+    if (auto* lit = e.as<node::Literal>()) {
+        out += lit->value.as_string();
+    } else if (auto* v = e.as<node::InputValue>()) {
+        out += "{{inputs.parameters." + v->input + "}}";
+    } else if (auto* p = e.as<node::InputPath>()) {
+        out += input_artifact_path(p->input);
+    } else if (auto* o = e.as<node::OutputPath>()) {
+        out += output_path(o->output);
+    } else if (auto* c = e.as<node::Concat>()) {
+        for (const auto& part : c->parts) append_command_text(out, *part);
+    } else {
+        throw InternalError("unexpected expression in a command line: " + to_debug_string(e));
+    }
+}
+
+Node command_line(const std::vector<ExprPtr>& parts) {
+    Node out = Node::seq();
+    for (const auto& part : parts) {
+        std::string text;
+        append_command_text(text, *part);
+        out.push(std::move(text));
+    }
+    return out;
+}
+
+// A task-level value as Argo parameter text.
+void append_value_text(std::string& out, const Graph& g, const Task& t, const std::string& input, const Expr& e) {
+    if (auto* lit = e.as<node::Literal>()) {
+        out += literal_text(lit->value);
+    } else if (auto* p = e.as<node::Param>()) {
+        out += "{{workflow.parameters." + p->name + "}}";
+    } else if (auto* o = e.as<node::TaskOutput>()) {
+        out += "{{tasks." + g.tasks[o->task].name + ".outputs.parameters." + o->output + "}}";
+    } else if (auto* c = e.as<node::Concat>()) {
+        for (const auto& part : c->parts) append_value_text(out, g, t, input, *part);
+    } else if (auto* s = e.as<node::ToString>()) {
+        append_value_text(out, g, t, input, *s->value);
+    } else if (auto* r = e.as<node::Run>()) {
+        switch (r->field) {
+            case RunField::CreatedAt: out += "{{workflow.creationTimestamp.RFC3339}}"; break;
+            case RunField::RunName: out += "{{workflow.name}}"; break;
+            case RunField::RunId: out += "{{workflow.uid}}"; break;
+            case RunField::TaskName: out += "{{pod.name}}"; break;
+            default:
+                throw Error("the Argo target cannot resolve " + std::string(run_field_name(r->field)) + " here",
+                            at(g, t, input));
+        }
+    } else {
+        throw Error("the Argo target cannot lower " + to_debug_string(e), at(g, t, input));
+    }
+}
+
+Node ports_section(const Component& c, bool inputs) {
+    Node params = Node::seq();
+    Node artifacts = Node::seq();
+    for (const auto& p : inputs ? c.inputs : c.outputs) {
+        Node entry = Node::map().set("name", p.name);
+        if (is_artifact(p.type)) {
+            entry.set("path", inputs ? input_artifact_path(p.name) : output_path(p.name));
+            if (inputs && p.optional) entry.set("optional", true);
+            artifacts.push(std::move(entry));
+            continue;
+        }
+        if (inputs) {
+            // An optional input without a default still needs a value for Argo to start the pod.
+            if (p.default_value) {
+                entry.set("default", literal_text(*p.default_value));
+            } else if (p.optional) {
+                entry.set("default", "");
+            }
+        } else {
+            entry.set("valueFrom", Node::map().set("path", output_path(p.name)));
+        }
+        params.push(std::move(entry));
+    }
+    Node out = Node::map();
+    if (!params.empty()) out.set("parameters", std::move(params));
+    if (!artifacts.empty()) out.set("artifacts", std::move(artifacts));
+    return out;
+}
+
+Node resources(const Graph& g, const Task& t) {
+    const Resources& r = t.resources;
+    Node requests = Node::map();
+    Node limits = Node::map();
+    if (!r.cpu_request.empty()) requests.set("cpu", r.cpu_request);
+    if (!r.memory_request.empty()) requests.set("memory", r.memory_request);
+    if (!r.cpu_limit.empty()) limits.set("cpu", r.cpu_limit);
+    if (!r.memory_limit.empty()) limits.set("memory", r.memory_limit);
+    if (!r.accelerator_type.empty()) {
+        if (r.accelerator_type.find('/') == std::string::npos) {
+            throw Error("accelerator type '" + r.accelerator_type +
+                            "' is a Vertex AI machine type; Argo needs a Kubernetes resource name such as "
+                            "\"nvidia.com/gpu\"",
+                        at(g, t));
+        }
+        limits.set(r.accelerator_type, std::to_string(r.accelerator_count));
+    }
+    Node out = Node::map();
+    if (!limits.empty()) out.set("limits", std::move(limits));
+    if (!requests.empty()) out.set("requests", std::move(requests));
+    return out;
+}
+
+Node container(const Graph& g, const Component& c, const Task& t) {
+    Node out = Node::map();
+    out.set("image", c.image);
+    if (!c.command.empty()) out.set("command", command_line(c.command));
+    if (!c.args.empty()) out.set("args", command_line(c.args));
+    Node env = Node::seq();
+    for (const auto* list : {&c.env, &t.env}) {
+        for (const auto& e : *list) env.push(Node::map().set("name", e.name).set("value", e.value));
+    }
+    for (const auto& s : t.secret_env) {
+        Node ref = Node::map().set("name", s.secret_name).set("key", s.secret_key);
+        if (s.optional) ref.set("optional", true);
+        env.push(Node::map().set("name", s.env_var).set("valueFrom", Node::map().set("secretKeyRef", std::move(ref))));
+    }
+    if (!env.empty()) out.set("env", std::move(env));
+    if (Node res = resources(g, t); !res.empty()) out.set("resources", std::move(res));
+    return out;
+}
+
+// Everything outside the component that shapes a task's template; tasks with equal keys and the
+// same component share one template.
+std::string settings_key(const Task& t) {
+    std::string key;
+    auto add = [&key](const std::string& s) {
+        key += std::to_string(s.size());
+        key += ':';
+        key += s;
+    };
+    const Resources& r = t.resources;
+    for (const auto* s : {&r.cpu_request, &r.cpu_limit, &r.memory_request, &r.memory_limit, &r.accelerator_type}) add(*s);
+    add(std::to_string(r.accelerator_count));
+    for (const auto& [k, v] : t.node_selector) add(k), add(v);
+    key += '|';
+    for (const auto& e : t.env) add(e.name), add(e.value);
+    key += '|';
+    for (const auto& s : t.secret_env) add(s.env_var), add(s.secret_name), add(s.secret_key), add(s.optional ? "1" : "0");
+    key += '|';
+    if (t.retry) {
+        add(std::to_string(t.retry->max_retries));
+        add(std::to_string(t.retry->backoff_seconds));
+        add(doc::format_float(t.retry->backoff_factor));
+        add(std::to_string(t.retry->backoff_max_seconds));
+    }
+    key += '|';
+    add(std::to_string(t.timeout_seconds));
+    add(t.cache ? "1" : "0");
+    add(t.display_name == t.name ? "" : t.display_name);
+    return key;
+}
+
+Node container_template(const Graph& g, const Task& t, const std::string& name) {
+    const Component& c = g.component_of(t);
+    Node tmpl = Node::map();
+    tmpl.set("name", name);
+    if (Node in = ports_section(c, true); !in.empty()) tmpl.set("inputs", std::move(in));
+    if (Node out = ports_section(c, false); !out.empty()) tmpl.set("outputs", std::move(out));
+    Node labels = Node::map();
+    Node annotations = Node::map();
+    // KFP v1 reads these; plain Argo ignores them.
+    if (!t.cache) labels.set("pipelines.kubeflow.org/enable_caching", "false");
+    if (t.display_name != t.name) annotations.set("pipelines.kubeflow.org/task_display_name", t.display_name);
+    if (!labels.empty() || !annotations.empty()) {
+        Node meta = Node::map();
+        if (!annotations.empty()) meta.set("annotations", std::move(annotations));
+        if (!labels.empty()) meta.set("labels", std::move(labels));
+        tmpl.set("metadata", std::move(meta));
+    }
+    tmpl.set("container", container(g, c, t));
+    if (!t.node_selector.empty()) {
+        Node sel = Node::map();
+        for (const auto& [k, v] : t.node_selector) sel.set(k, v);
+        tmpl.set("nodeSelector", std::move(sel));
+    }
+    if (t.retry) {
+        const double factor = t.retry->backoff_factor;
+        if (factor != std::floor(factor)) {
+            throw Error("Argo takes only whole-number backoff factors, not " + doc::format_float(factor), at(g, t));
+        }
+        tmpl.set("retryStrategy",
+                 Node::map()
+                     .set("limit", std::to_string(t.retry->max_retries))
+                     .set("backoff", Node::map()
+                                         .set("duration", std::to_string(t.retry->backoff_seconds) + "s")
+                                         .set("factor", static_cast<long long>(factor))
+                                         .set("maxDuration", std::to_string(t.retry->backoff_max_seconds) + "s")));
+    }
+    if (t.timeout_seconds > 0) tmpl.set("activeDeadlineSeconds", t.timeout_seconds);
+    return tmpl;
+}
+
+Node dag_task(const Graph& g, const Task& t, const std::string& template_name) {
+    Node task = Node::map();
+    task.set("name", t.name);
+    task.set("template", template_name);
+    if (!t.deps.empty()) {
+        Node deps = Node::seq();
+        for (TaskId d : t.deps) deps.push(g.tasks[d].name);
+        task.set("dependencies", std::move(deps));
+    }
+    Node params = Node::seq();
+    Node artifacts = Node::seq();
+    for (const auto& b : t.args) {
+        const Expr& e = *b.value;
+        if (is_artifact(e.type)) {
+            auto* o = e.as<node::TaskOutput>();
+            if (!o) throw Error("the Argo target passes artifacts only from task outputs", at(g, t, b.input));
+            artifacts.push(Node::map().set("name", b.input).set(
+                "from", "{{tasks." + g.tasks[o->task].name + ".outputs.artifacts." + o->output + "}}"));
+            continue;
+        }
+        std::string text;
+        append_value_text(text, g, t, b.input, e);
+        params.push(Node::map().set("name", b.input).set("value", std::move(text)));
+    }
+    if (!params.empty() || !artifacts.empty()) {
+        Node args = Node::map();
+        if (!params.empty()) args.set("parameters", std::move(params));
+        if (!artifacts.empty()) args.set("artifacts", std::move(artifacts));
+        task.set("arguments", std::move(args));
+    }
+    return task;
+}
+
+}  // namespace
+
+doc::Node emit(const Graph& g, const Options&) {
+    UniqueNames template_names;
+    template_names.take(g.name);
+    Node templates = Node::seq();
+    templates.push(Node());  // the entry DAG, filled in below
+    Node dag_tasks = Node::seq();
+    dag_tasks.items().reserve(g.tasks.size());
+
+    std::unordered_map<std::string, std::string> template_by_key;
+    for (TaskId id : g.topo_order) {
+        const Task& t = g.tasks[id];
+        std::string key = std::to_string(t.component) + '#' + settings_key(t);
+        auto [it, inserted] = template_by_key.try_emplace(std::move(key));
+        if (inserted) {
+            it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
+            templates.push(container_template(g, t, it->second));
+        }
+        dag_tasks.push(dag_task(g, t, it->second));
+    }
+    templates.items()[0] =
+        Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(dag_tasks)));
+
+    Node spec = Node::map();
+    spec.set("entrypoint", g.name);
+    if (!g.params.empty()) {
+        Node params = Node::seq();
+        for (const auto& p : g.params) {
+            if (is_artifact(p.type)) {
+                throw Error("artifact parameter '" + p.name + "' is not supported on the Argo target",
+                            Where{.pipeline = g.name});
+            }
+            Node entry = Node::map().set("name", p.name);
+            if (p.default_value) entry.set("value", literal_text(*p.default_value));
+            if (!p.description.empty()) entry.set("description", p.description);
+            params.push(std::move(entry));
+        }
+        spec.set("arguments", Node::map().set("parameters", std::move(params)));
+    }
+    spec.set("templates", std::move(templates));
+
+    Node metadata = Node::map().set("generateName", g.name + "-");
+    Node annotations = Node::map();
+    if (!g.display_name.empty()) annotations.set("workflows.argoproj.io/title", g.display_name);
+    if (!g.description.empty()) annotations.set("workflows.argoproj.io/description", g.description);
+    if (!annotations.empty()) metadata.set("annotations", std::move(annotations));
+
+    return Node::map()
+        .set("apiVersion", "argoproj.io/v1alpha1")
+        .set("kind", "Workflow")
+        .set("metadata", std::move(metadata))
+        .set("spec", std::move(spec));
+}
+
+}  // namespace pipecc::argo

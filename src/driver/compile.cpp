@@ -1,0 +1,82 @@
+#include "pipecc/compile.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pipecc/backends/argo.hpp"
+#include "pipecc/backends/kfp.hpp"
+#include "pipecc/error.hpp"
+#include "pipecc/graph/passes.hpp"
+
+#ifndef PIPECC_VERSION
+#error "PIPECC_VERSION must be defined by the build"
+#endif
+
+namespace pipecc {
+
+std::string_view version() { return PIPECC_VERSION; }
+
+graph::Graph check(const Pipeline& pipeline, std::ostream* trace) {
+    graph::Graph g = pipeline.graph();
+    graph::run_passes(g, trace);
+    return g;
+}
+
+std::string compile_checked(const graph::Graph& g, const CompileOptions& options) {
+    if (options.target == Target::Kfp) {
+        const kfp::Documents docs = kfp::emit(g, {.sdk_version = "pipecc-" + std::string(version())});
+        return options.format == Format::Json ? kfp::render_json(g, docs) : kfp::render_yaml(g, docs);
+    }
+    const doc::Node wf = argo::emit(g, {});
+    return options.format == Format::Json ? doc::to_json(wf) : doc::to_yaml(wf);
+}
+
+std::string compile(const Pipeline& pipeline, const CompileOptions& options) {
+    return compile_checked(check(pipeline, options.trace), options);
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = mkstemp(tmp.data());
+    if (fd < 0) throw Error(std::string("cannot create a file next to it: ") + std::strerror(errno), Where{.file = path});
+    auto fail = [&](const char* what) {
+        const std::string reason = std::strerror(errno);
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw Error(std::string(what) + ": " + reason, Where{.file = path});
+    };
+    const char* data = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, data, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail("cannot write");
+        }
+        data += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    // mkstemp creates the file 0600; outputs are ordinary files.
+    if (::fchmod(fd, 0644) != 0) fail("cannot set permissions");
+    if (::fsync(fd) != 0) fail("cannot flush");
+    if (::close(fd) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw Error("cannot close: " + reason, Where{.file = path});
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw Error("cannot replace the file: " + reason, Where{.file = path});
+    }
+}
+
+}  // namespace pipecc

@@ -1,0 +1,55 @@
+#include "pipecc/main.hpp"
+
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "pipecc/compile.hpp"
+#include "pipecc/error.hpp"
+#include "pipecc/graph/passes.hpp"
+
+namespace pipecc {
+
+int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
+    CLI::App app("Compiles this pipeline for Kubeflow Pipelines (v2 IR) or Argo Workflows.");
+    app.set_version_flag("--version", "pipecc " + std::string(version()));
+    Target target = Target::Kfp;
+    Format format = Format::Yaml;
+    std::string output = "-";
+    bool dump = false;
+    app.add_option("--target", target, "Engine to compile for: kfp (KFP v2, Vertex AI) or argo (Argo, KFP v1)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, Target>{{"kfp", Target::Kfp}, {"argo", Target::Argo}}))
+        ->default_str("kfp");
+    app.add_option("--format", format, "Output syntax")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, Format>{{"yaml", Format::Yaml}, {"json", Format::Json}}))
+        ->default_str("yaml");
+    app.add_option("-o,--output", output, "Output file; '-' for stdout")->default_str("-");
+    app.add_flag("--dump", dump, "Print the checked pipeline graph instead of compiling it");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    try {
+        const Pipeline pipeline = factory();
+        const graph::Graph g = check(pipeline);
+        if (dump) {
+            graph::dump(g, std::cout);
+            return 0;
+        }
+        const std::string text = compile_checked(g, {.target = target, .format = format});
+        if (output == "-") {
+            std::cout << text << std::flush;
+        } else {
+            write_file_atomic(output, text);
+        }
+        return 0;
+    } catch (const Error& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace pipecc

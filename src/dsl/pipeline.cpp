@@ -1,0 +1,153 @@
+#include "pipecc/dsl/pipeline.hpp"
+
+#include <unordered_map>
+
+#include "pipecc/graph/passes.hpp"
+#include "pipecc/graph/unique_names.hpp"
+
+namespace pipecc {
+namespace detail {
+
+struct PipelineState {
+    graph::Graph graph;
+    // Component specs are immutable once shared (Component is copy-on-write), so the spec's address
+    // identifies its content; holding the pointers keeps the addresses from being reused.
+    std::unordered_map<const graph::Component*, std::uint32_t> component_index;
+    std::vector<std::shared_ptr<const graph::Component>> component_specs;
+    graph::UniqueNames task_names;
+};
+
+}  // namespace detail
+
+// --- Task ----------------------------------------------------------------------------------------
+
+graph::Task& Task::task() const { return state_->graph.tasks[id_]; }
+
+const std::string& Task::name() const { return task().name; }
+
+Task& Task::bind(const std::string& input, graph::ExprPtr value) {
+    task().args.push_back({input, std::move(value)});
+    return *this;
+}
+
+Task& Task::arg(const std::string& input, const char* text) { return arg(input, Value<String>(text)); }
+Task& Task::arg(const std::string& input, const std::string& text) { return arg(input, Value<String>(text)); }
+Task& Task::arg(const std::string& input, double number) { return arg(input, Value<Float>(number)); }
+Task& Task::arg(const std::string& input, bool flag) { return arg(input, Value<Bool>(flag)); }
+
+Task& Task::arg(const std::string& input, long long number) {
+    const graph::Port* port = state_->graph.component_of(task()).find_input(input);
+    if (port && port->type == graph::Type::Float) return arg(input, Value<Float>(number));
+    return arg(input, Value<Int>(number));
+}
+
+graph::ExprPtr Task::output_expr(const std::string& name, graph::Type type) const {
+    return graph::make_expr(type, graph::node::TaskOutput{state_->graph.id, id_, name});
+}
+
+void Task::add_after(const Task& other) {
+    // A task of another pipeline gets an id the checks reject.
+    task().after.push_back(other.state_ == state_ ? other.id_ : static_cast<graph::TaskId>(-1));
+}
+
+Task& Task::display_name(std::string name) {
+    task().display_name = std::move(name);
+    return *this;
+}
+Task& Task::cpu_request(std::string q) {
+    task().resources.cpu_request = std::move(q);
+    return *this;
+}
+Task& Task::cpu_limit(std::string q) {
+    task().resources.cpu_limit = std::move(q);
+    return *this;
+}
+Task& Task::memory_request(std::string q) {
+    task().resources.memory_request = std::move(q);
+    return *this;
+}
+Task& Task::memory_limit(std::string q) {
+    task().resources.memory_limit = std::move(q);
+    return *this;
+}
+Task& Task::accelerator(std::string type, std::int64_t count) {
+    task().resources.accelerator_type = std::move(type);
+    task().resources.accelerator_count = count;
+    return *this;
+}
+Task& Task::node_selector(std::string key, std::string value) {
+    task().node_selector.emplace_back(std::move(key), std::move(value));
+    return *this;
+}
+Task& Task::env(std::string name, std::string value) {
+    task().env.push_back({std::move(name), std::move(value)});
+    return *this;
+}
+Task& Task::env_from_secret(std::string name, std::string secret, std::string key) {
+    task().secret_env.push_back({std::move(name), std::move(secret), std::move(key), false});
+    return *this;
+}
+Task& Task::retry(std::int64_t max_retries, std::chrono::seconds backoff, double backoff_factor,
+                  std::chrono::seconds max_backoff) {
+    task().retry = graph::Retry{max_retries, backoff.count(), backoff_factor, max_backoff.count()};
+    return *this;
+}
+Task& Task::caching(bool enabled) {
+    task().cache = enabled;
+    return *this;
+}
+Task& Task::timeout(std::chrono::seconds limit) {
+    task().timeout_seconds = limit.count();
+    return *this;
+}
+
+// --- Pipeline ------------------------------------------------------------------------------------
+
+Pipeline::Pipeline(std::string name) : state_(std::make_shared<detail::PipelineState>()) {
+    state_->graph.id = state_.get();
+    state_->graph.name = std::move(name);
+}
+
+Pipeline& Pipeline::description(std::string text) {
+    state_->graph.description = std::move(text);
+    return *this;
+}
+
+const std::string& Pipeline::name() const { return state_->graph.name; }
+const graph::Graph& Pipeline::graph() const { return state_->graph; }
+void Pipeline::dump(std::ostream& out) const { graph::dump(state_->graph, out); }
+
+graph::ExprPtr Pipeline::add_param(graph::Port port) {
+    auto expr = graph::make_expr(port.type, graph::node::Param{state_->graph.id, port.name});
+    state_->graph.params.push_back(std::move(port));
+    return expr;
+}
+
+doc::Node Pipeline::param_default(const graph::ExprPtr& e, const std::string& name) const {
+    if (auto* lit = e->as<graph::node::Literal>()) return lit->value;
+    throw Error("the default of parameter '" + name + "' must be a literal, not " + graph::to_debug_string(*e),
+                Where{.pipeline = state_->graph.name});
+}
+
+Task Pipeline::add(const Component& component, std::string name) {
+    auto& s = *state_;
+    auto spec = component.spec();
+    auto [it, inserted] = s.component_index.try_emplace(spec.get(), static_cast<std::uint32_t>(s.graph.components.size()));
+    if (inserted) {
+        s.graph.components.push_back(*spec);
+        s.component_specs.push_back(std::move(spec));
+    }
+    if (name.empty()) {
+        name = s.task_names.claim(graph::sanitize_k8s_name(component.name()));
+    } else {
+        s.task_names.take(name);  // a clash is reported by the checks, with both names
+    }
+    const auto id = static_cast<graph::TaskId>(s.graph.tasks.size());
+    graph::Task task;
+    task.name = std::move(name);
+    task.component = it->second;
+    s.graph.tasks.push_back(std::move(task));
+    return Task(state_, id);
+}
+
+}  // namespace pipecc

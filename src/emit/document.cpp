@@ -1,0 +1,115 @@
+#include "pipecc/emit/document.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace pipecc::doc {
+namespace {
+
+/// Lets `set`/`push`/`at` fill a default-constructed (null) node, but refuses to turn a scalar
+/// or the other collection kind into `want`, which would silently drop data.
+void adopt_kind(Node::Kind& kind, Node::Kind want, const char* operation) {
+    if (kind == want) return;
+    if (kind != Node::Kind::Null) {
+        throw std::logic_error(std::string("doc::Node::") + operation +
+                               (want == Node::Kind::Map ? " needs a map" : " needs a sequence"));
+    }
+    kind = want;
+}
+
+/// Equal when both render the same: NaN equals NaN, and 0.0 differs from -0.0.
+bool same_float(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+    return a == b && std::signbit(a) == std::signbit(b);
+}
+
+}  // namespace
+
+Node Node::map() {
+    Node n;
+    n.kind_ = Kind::Map;
+    return n;
+}
+
+Node Node::seq(std::initializer_list<Node> items) {
+    Node n;
+    n.kind_ = Kind::Seq;
+    n.items_.assign(items);
+    return n;
+}
+
+Node& Node::set(std::string key, Node value) {
+    adopt_kind(kind_, Kind::Map, "set");
+    entries_.push_back(Entry{std::move(key), std::move(value)});
+    return *this;
+}
+
+Node& Node::push(Node value) {
+    adopt_kind(kind_, Kind::Seq, "push");
+    items_.push_back(std::move(value));
+    return *this;
+}
+
+Node& Node::at(std::string_view key) {
+    adopt_kind(kind_, Kind::Map, "at");
+    for (Entry& e : entries_) {
+        if (e.key == key) return e.value;
+    }
+    entries_.push_back(Entry{std::string(key), Node::map()});
+    return entries_.back().value;
+}
+
+const Node* Node::find(std::string_view key) const {
+    if (kind_ != Kind::Map) return nullptr;
+    for (const Entry& e : entries_) {
+        if (e.key == key) return &e.value;
+    }
+    return nullptr;
+}
+
+bool operator==(const Node& a, const Node& b) {
+    if (a.kind_ != b.kind_) return false;
+    switch (a.kind_) {
+        case Node::Kind::Null: return true;
+        case Node::Kind::Bool:
+        case Node::Kind::Int: return a.int_ == b.int_;
+        case Node::Kind::Float: return same_float(a.float_, b.float_);
+        case Node::Kind::String: return a.str_ == b.str_;
+        case Node::Kind::Seq: return a.items_ == b.items_;
+        case Node::Kind::Map:
+            // Order matters: it is part of what the writers produce.
+            return std::equal(a.entries_.begin(), a.entries_.end(), b.entries_.begin(),
+                              b.entries_.end(), [](const Node::Entry& x, const Node::Entry& y) {
+                                  return x.key == y.key && x.value == y.value;
+                              });
+    }
+    return false;
+}
+
+std::string format_float(double value) {
+    if (std::isnan(value)) return ".nan";
+    if (std::isinf(value)) return value > 0 ? ".inf" : "-.inf";
+
+    // Python's repr switches to scientific notation outside 1e-4 <= |x| < 1e16; matching it keeps
+    // our floats textually identical to what the kfp SDK writes.
+    char buf[64];
+    const auto sci = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    std::string text(buf, sci.ptr);
+    const std::size_t e = text.find('e');
+    int exponent = 0;
+    std::from_chars(text.data() + e + (text[e + 1] == '+' ? 2 : 1), text.data() + text.size(),
+                    exponent);
+    if (exponent < -4 || exponent >= 16) {
+        // PyYAML (YAML 1.1) reads `1e+20` as a string; `1.0e+20` is a float everywhere.
+        if (text.find('.') == std::string::npos) text.insert(e, ".0");
+        return text;
+    }
+    const auto fixed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+    text.assign(buf, fixed.ptr);
+    if (text.find('.') == std::string::npos) text += ".0";
+    return text;
+}
+
+}  // namespace pipecc::doc

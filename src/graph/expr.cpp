@@ -1,0 +1,96 @@
+#include "pipecc/graph/expr.hpp"
+
+#include "pipecc/graph/graph.hpp"
+
+namespace pipecc::graph {
+
+std::string_view type_name(Type t) {
+    switch (t) {
+        case Type::String: return "String";
+        case Type::Int: return "Int";
+        case Type::Float: return "Float";
+        case Type::Bool: return "Bool";
+        case Type::List: return "List";
+        case Type::Struct: return "Struct";
+        case Type::Timestamp: return "Timestamp";
+        case Type::Artifact: return "Artifact";
+        case Type::Dataset: return "Dataset";
+        case Type::Model: return "Model";
+        case Type::Metrics: return "Metrics";
+        case Type::ClassificationMetrics: return "ClassificationMetrics";
+        case Type::SlicedClassificationMetrics: return "SlicedClassificationMetrics";
+        case Type::HTML: return "HTML";
+        case Type::Markdown: return "Markdown";
+    }
+    return "?";
+}
+
+std::string_view run_field_name(RunField f) {
+    switch (f) {
+        case RunField::CreatedAt: return "run::created_at()";
+        case RunField::ScheduledAt: return "run::scheduled_at()";
+        case RunField::RunName: return "run::name()";
+        case RunField::RunId: return "run::id()";
+        case RunField::TaskName: return "run::task_name()";
+        case RunField::Status: return "run::status()";
+        case RunField::Failures: return "run::failures()";
+    }
+    return "run::?";
+}
+
+namespace {
+std::string literal_text(const doc::Node& v) {
+    switch (v.kind()) {
+        case doc::Node::Kind::String: return '"' + v.as_string() + '"';
+        case doc::Node::Kind::Int: return std::to_string(v.as_int());
+        case doc::Node::Kind::Float: return doc::format_float(v.as_float());
+        case doc::Node::Kind::Bool: return v.as_bool() ? "true" : "false";
+        case doc::Node::Kind::Null: return "null";
+        default: return doc::to_json(v).substr(0, 60);
+    }
+}
+}  // namespace
+
+std::string to_debug_string(const Expr& e) {
+    struct Visitor {
+        std::string operator()(const node::Literal& n) const { return literal_text(n.value); }
+        std::string operator()(const node::Param& n) const { return "param(" + n.name + ")"; }
+        std::string operator()(const node::TaskOutput& n) const {
+            return "output(task#" + std::to_string(n.task) + "." + n.output + ")";
+        }
+        std::string operator()(const node::InputValue& n) const { return "input_value(" + n.input + ")"; }
+        std::string operator()(const node::InputPath& n) const { return "input_path(" + n.input + ")"; }
+        std::string operator()(const node::OutputPath& n) const { return "output_path(" + n.output + ")"; }
+        std::string operator()(const node::Concat& n) const {
+            std::string out = "concat(";
+            for (std::size_t i = 0; i < n.parts.size(); ++i) {
+                if (i) out += ", ";
+                out += to_debug_string(*n.parts[i]);
+            }
+            return out + ")";
+        }
+        std::string operator()(const node::ToString& n) const {
+            return "to_string(" + to_debug_string(*n.value) + ")";
+        }
+        std::string operator()(const node::Run& n) const { return std::string(run_field_name(n.field)); }
+        std::string operator()(const node::FormatTime& n) const {
+            return to_debug_string(*n.time) + ".in_zone(\"" + n.zone + "\").format(\"" + n.format + "\")";
+        }
+    };
+    return std::visit(Visitor{}, e.node);
+}
+
+namespace {
+const Port* find_port(const std::vector<Port>& ports, std::string_view name) {
+    for (const auto& p : ports) {
+        if (p.name == name) return &p;
+    }
+    return nullptr;
+}
+}  // namespace
+
+const Port* Component::find_input(std::string_view n) const { return find_port(inputs, n); }
+const Port* Component::find_output(std::string_view n) const { return find_port(outputs, n); }
+const Port* Graph::find_param(std::string_view n) const { return find_port(params, n); }
+
+}  // namespace pipecc::graph

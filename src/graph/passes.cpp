@@ -1,0 +1,415 @@
+#include "pipecc/graph/passes.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "pipecc/error.hpp"
+
+namespace pipecc::graph {
+namespace {
+
+Where at_pipeline(const Graph& g) { return Where{.pipeline = g.name}; }
+Where at_task(const Graph& g, const Task& t, std::string input = {}) {
+    return Where{.pipeline = g.name, .task = t.name, .input = std::move(input)};
+}
+
+bool valid_port_name(std::string_view n) {
+    if (n.empty() || n.size() > 128) return false;
+    if (!(std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_')) return false;
+    return std::all_of(n.begin(), n.end(), [](unsigned char c) {
+        return c < 0x80 && (std::isalnum(c) || c == '_' || c == '-');
+    });
+}
+
+bool valid_env_name(std::string_view n) {
+    if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
+    return std::all_of(n.begin(), n.end(), [](unsigned char c) {
+        return c < 0x80 && (std::isalnum(c) || c == '_');
+    });
+}
+
+void check_ports(const Graph& g, const std::vector<Port>& ports, const std::string& owner,
+                 const char* kind) {
+    std::unordered_set<std::string_view> seen;
+    for (const auto& p : ports) {
+        if (!valid_port_name(p.name)) {
+            throw Error(owner + ": " + kind + " name '" + p.name +
+                            "' is not valid: use letters, digits, '_' and '-', starting with a letter",
+                        at_pipeline(g));
+        }
+        if (!seen.insert(p.name).second) {
+            throw Error(owner + ": " + kind + " '" + p.name + "' is declared twice", at_pipeline(g));
+        }
+        if (p.default_value && is_artifact(p.type)) {
+            throw Error(owner + ": artifact " + kind + " '" + p.name + "' cannot have a default value",
+                        at_pipeline(g));
+        }
+    }
+}
+
+// --- names ---------------------------------------------------------------------------------------
+void check_names(Graph& g) {
+    const std::string original = g.name;
+    g.name = sanitize_k8s_name(original);
+    if (g.name.empty()) {
+        throw Error("pipeline name '" + original +
+                    "' has no letters or digits, so it cannot become a Kubernetes name");
+    }
+    if (original != g.name) g.display_name = original;
+    check_ports(g, g.params, "pipeline", "parameter");
+    for (const auto& c : g.components) {
+        if (sanitize_k8s_name(c.name).empty()) {
+            throw Error("component name '" + c.name + "' has no letters or digits", at_pipeline(g));
+        }
+        check_ports(g, c.inputs, "component '" + c.name + "'", "input");
+        check_ports(g, c.outputs, "component '" + c.name + "'", "output");
+        for (const auto& out : c.outputs) {
+            if (c.find_input(out.name)) {
+                throw Error("component '" + c.name + "': '" + out.name +
+                                "' is both an input and an output",
+                            at_pipeline(g));
+            }
+        }
+    }
+    std::unordered_map<std::string, std::string> by_sanitized;
+    by_sanitized.reserve(g.tasks.size());
+    for (auto& t : g.tasks) {
+        const std::string user_name = t.name;
+        std::string k8s = sanitize_k8s_name(user_name);
+        if (k8s.empty()) {
+            throw Error("task name '" + user_name + "' has no letters or digits", at_pipeline(g));
+        }
+        auto [it, inserted] = by_sanitized.emplace(k8s, user_name);
+        if (!inserted) {
+            const std::string detail = it->second == user_name
+                ? "two tasks are named '" + user_name + "'"
+                : "tasks '" + it->second + "' and '" + user_name + "' both become '" + k8s + "'";
+            throw Error(detail + "; give one of them another name", at_pipeline(g));
+        }
+        if (t.display_name.empty()) t.display_name = k8s;
+        t.name = std::move(k8s);
+    }
+}
+
+// --- references ----------------------------------------------------------------------------------
+void check_references(Graph& g) {
+    for (const auto& t : g.tasks) {
+        for (const auto& b : t.args) {
+            for_each_node(*b.value, [&](const Expr& e) {
+                if (auto* p = e.as<node::Param>()) {
+                    if (p->owner != g.id) {
+                        throw Error("uses parameter '" + p->name + "' of another pipeline",
+                                    at_task(g, t, b.input));
+                    }
+                    if (!g.find_param(p->name)) {
+                        throw Error("pipeline has no parameter '" + p->name + "'", at_task(g, t, b.input));
+                    }
+                } else if (auto* o = e.as<node::TaskOutput>()) {
+                    if (o->owner != g.id || o->task >= g.tasks.size()) {
+                        throw Error("uses output '" + o->output +
+                                        "' of a task that belongs to another pipeline",
+                                    at_task(g, t, b.input));
+                    }
+                    const Task& producer = g.tasks[o->task];
+                    const Port* out = g.component_of(producer).find_output(o->output);
+                    if (!out) {
+                        throw Error("task '" + producer.name + "' has no output '" + o->output + "'",
+                                    at_task(g, t, b.input));
+                    }
+                    if (out->type != e.type) {
+                        throw Error("output '" + o->output + "' of task '" + producer.name + "' is " +
+                                        std::string(type_name(out->type)) + ", not " +
+                                        std::string(type_name(e.type)),
+                                    at_task(g, t, b.input));
+                    }
+                }
+            });
+        }
+        for (TaskId a : t.after) {
+            if (a >= g.tasks.size()) {
+                throw Error("runs after a task that belongs to another pipeline", at_task(g, t));
+            }
+        }
+    }
+}
+
+// --- scopes --------------------------------------------------------------------------------------
+void reject_braces(const Expr& e, const std::function<Error(const std::string&)>& fail) {
+    if (auto* lit = e.as<node::Literal>()) {
+        if (lit->value.kind() == doc::Node::Kind::String &&
+            lit->value.as_string().find("{{") != std::string::npos) {
+            throw fail("literal text contains '{{', which engines read as a placeholder: \"" +
+                       lit->value.as_string() +
+                       "\". Use typed values (pipeline parameters, task outputs, run:: values) instead");
+        }
+    }
+}
+
+void check_component_scope(const Graph& g, const Component& c) {
+    auto fail = [&](const std::string& msg) {
+        return Error("component '" + c.name + "': " + msg, at_pipeline(g));
+    };
+    auto check = [&](const ExprPtr& arg) {
+        for_each_node(*arg, [&](const Expr& e) {
+            reject_braces(e, fail);
+            if (auto* v = e.as<node::InputValue>()) {
+                const Port* p = c.find_input(v->input);
+                if (!p) throw fail("input_value(\"" + v->input + "\") names no declared input");
+                if (is_artifact(p->type)) {
+                    throw fail("input '" + v->input + "' is an artifact: use input_path(), not input_value()");
+                }
+            } else if (auto* ip = e.as<node::InputPath>()) {
+                const Port* p = c.find_input(ip->input);
+                if (!p) throw fail("input_path(\"" + ip->input + "\") names no declared input");
+                if (!is_artifact(p->type)) {
+                    throw fail("input '" + ip->input + "' is a parameter: use input_value(), not input_path()");
+                }
+            } else if (auto* op = e.as<node::OutputPath>()) {
+                if (!c.find_output(op->output)) {
+                    throw fail("output_path(\"" + op->output + "\") names no declared output");
+                }
+            } else if (e.as<node::Param>() || e.as<node::TaskOutput>() || e.as<node::Run>() ||
+                       e.as<node::FormatTime>()) {
+                throw fail("a command line may use only literals and the component's own placeholders, not " +
+                           to_debug_string(e) + "; pass it to the task as an input instead");
+            }
+        });
+    };
+    for (const auto& a : c.command) check(a);
+    for (const auto& a : c.args) check(a);
+}
+
+void check_scopes(Graph& g) {
+    for (const auto& c : g.components) check_component_scope(g, c);
+    for (const auto& t : g.tasks) {
+        for (const auto& b : t.args) {
+            auto fail = [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); };
+            for_each_node(*b.value, [&](const Expr& e) {
+                reject_braces(e, fail);
+                if (e.as<node::InputValue>() || e.as<node::InputPath>() || e.as<node::OutputPath>()) {
+                    throw fail(to_debug_string(e) +
+                               " is a component placeholder; it belongs in a component's command or args");
+                }
+                if (auto* r = e.as<node::Run>()) {
+                    if (r->field == RunField::Status || r->field == RunField::Failures) {
+                        throw fail(std::string(run_field_name(r->field)) +
+                                   " is only known once the run ends: use it in an exit handler or hook");
+                    }
+                }
+                if (auto* c = e.as<node::Concat>()) {
+                    for (const auto& part : c->parts) {
+                        if (is_artifact(part->type)) {
+                            throw fail("an artifact (" + to_debug_string(*part) +
+                                       ") cannot be part of a string; pass it as its own input");
+                        }
+                    }
+                }
+            });
+        }
+    }
+}
+
+// --- bindings ------------------------------------------------------------------------------------
+void check_bindings(Graph& g) {
+    for (const auto& t : g.tasks) {
+        const Component& c = g.component_of(t);
+        for (std::size_t i = 0; i < t.args.size(); ++i) {
+            const Binding& b = t.args[i];
+            const Port* port = c.find_input(b.input);
+            if (!port) {
+                std::string names;
+                for (const auto& in : c.inputs) names += (names.empty() ? "" : ", ") + in.name;
+                throw Error("component '" + c.name + "' has no input '" + b.input + "'" +
+                                (names.empty() ? " (it has no inputs)" : "; its inputs are: " + names),
+                            at_task(g, t, b.input));
+            }
+            for (std::size_t j = 0; j < i; ++j) {
+                if (t.args[j].input == b.input) throw Error("input is bound twice", at_task(g, t, b.input));
+            }
+            if (!assignable(b.value->type, port->type)) {
+                throw Error("expects " + std::string(type_name(port->type)) + " but gets " +
+                                std::string(type_name(b.value->type)) + " (" + to_debug_string(*b.value) + ")" +
+                                (port->type == Type::String ? "; convert it with to_string()" : ""),
+                            at_task(g, t, b.input));
+            }
+        }
+        for (const auto& in : c.inputs) {
+            if (!in.required()) continue;
+            const bool bound = std::any_of(t.args.begin(), t.args.end(),
+                                           [&](const Binding& b) { return b.input == in.name; });
+            if (!bound) {
+                throw Error("required input of component '" + c.name + "' is not bound", at_task(g, t, in.name));
+            }
+        }
+    }
+}
+
+// --- settings ------------------------------------------------------------------------------------
+void check_quantity(const Graph& g, const Task& t, const std::string& what, const std::string& q,
+                    double max) {
+    if (q.empty()) return;
+    auto v = parse_quantity(q);
+    if (!v) {
+        throw Error(what + " '" + q + "' is not a Kubernetes quantity (e.g. \"500m\", \"2\", \"60G\", \"16Gi\")",
+                    at_task(g, t));
+    }
+    if (*v <= 0 || *v > max) {
+        throw Error(what + " '" + q + "' is out of range", at_task(g, t));
+    }
+}
+
+void check_settings(Graph& g) {
+    for (const auto& c : g.components) {
+        if (c.image.empty()) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
+        for (const auto& e : c.env) {
+            if (!valid_env_name(e.name)) {
+                throw Error("component '" + c.name + "': env var name '" + e.name + "' is not valid",
+                            at_pipeline(g));
+            }
+        }
+    }
+    constexpr double max_cpu = 1e5;       // cores
+    constexpr double max_memory = 1e15;   // bytes: a petabyte is already absurd for one pod
+    for (const auto& t : g.tasks) {
+        const Resources& r = t.resources;
+        check_quantity(g, t, "cpu request", r.cpu_request, max_cpu);
+        check_quantity(g, t, "cpu limit", r.cpu_limit, max_cpu);
+        check_quantity(g, t, "memory request", r.memory_request, max_memory);
+        check_quantity(g, t, "memory limit", r.memory_limit, max_memory);
+        auto exceeds = [](const std::string& req, const std::string& lim) {
+            return !req.empty() && !lim.empty() && *parse_quantity(req) > *parse_quantity(lim);
+        };
+        if (exceeds(r.cpu_request, r.cpu_limit)) {
+            throw Error("cpu request " + r.cpu_request + " is above its limit " + r.cpu_limit, at_task(g, t));
+        }
+        if (exceeds(r.memory_request, r.memory_limit)) {
+            throw Error("memory request " + r.memory_request + " is above its limit " + r.memory_limit,
+                        at_task(g, t));
+        }
+        if (!r.accelerator_type.empty() && (r.accelerator_count < 1 || r.accelerator_count > 1024)) {
+            throw Error("accelerator count must be between 1 and 1024", at_task(g, t));
+        }
+        for (const auto& e : t.env) {
+            if (!valid_env_name(e.name)) throw Error("env var name '" + e.name + "' is not valid", at_task(g, t));
+        }
+        for (const auto& s : t.secret_env) {
+            if (!valid_env_name(s.env_var)) {
+                throw Error("env var name '" + s.env_var + "' is not valid", at_task(g, t));
+            }
+            if (sanitize_k8s_name(s.secret_name) != s.secret_name) {
+                throw Error("secret name '" + s.secret_name + "' is not a Kubernetes name", at_task(g, t));
+            }
+            if (s.secret_key.empty()) throw Error("secret key is empty", at_task(g, t));
+        }
+        for (const auto& [key, value] : t.node_selector) {
+            if (key.empty()) throw Error("node selector key is empty", at_task(g, t));
+        }
+        if (t.retry && (t.retry->max_retries < 0 || t.retry->backoff_seconds < 0 ||
+                        t.retry->backoff_factor < 1 || t.retry->backoff_max_seconds < 0)) {
+            throw Error("retry settings must be non-negative, with a backoff factor of at least 1",
+                        at_task(g, t));
+        }
+        if (t.timeout_seconds < 0) throw Error("timeout must be positive", at_task(g, t));
+    }
+}
+
+// --- order ---------------------------------------------------------------------------------------
+[[noreturn]] void report_cycle(const Graph& g, const std::vector<std::uint32_t>& indegree) {
+    // Every task left with indegree > 0 lies on or behind a cycle; follow dependencies among them
+    // until a task repeats.
+    TaskId start = 0;
+    while (indegree[start] == 0) ++start;
+    std::vector<int> seen_at(g.tasks.size(), -1);
+    std::vector<TaskId> path;
+    TaskId cur = start;
+    while (seen_at[cur] < 0) {
+        seen_at[cur] = static_cast<int>(path.size());
+        path.push_back(cur);
+        for (TaskId d : g.tasks[cur].deps) {
+            if (indegree[d] > 0) {
+                cur = d;
+                break;
+            }
+        }
+    }
+    std::string text;
+    for (std::size_t i = path.size(); i-- > static_cast<std::size_t>(seen_at[cur]);) {
+        text += g.tasks[path[i]].name + " -> ";
+    }
+    text += g.tasks[path.back()].name;
+    throw Error("tasks form a cycle: " + text, at_task(g, g.tasks[cur]));
+}
+
+void check_order(Graph& g) {
+    const std::size_t n = g.tasks.size();
+    auto by_name = [&g](TaskId a, TaskId b) { return g.tasks[a].name < g.tasks[b].name; };
+    std::vector<std::vector<TaskId>> dependents(n);
+    std::vector<std::uint32_t> indegree(n, 0);
+    for (TaskId id = 0; id < n; ++id) {
+        Task& t = g.tasks[id];
+        t.deps = t.after;
+        for (const auto& b : t.args) {
+            for_each_node(*b.value, [&](const Expr& e) {
+                if (auto* o = e.as<node::TaskOutput>()) t.deps.push_back(o->task);
+            });
+        }
+        std::sort(t.deps.begin(), t.deps.end(), by_name);
+        t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
+        for (TaskId d : t.deps) {
+            if (d == id) throw Error("task depends on itself", at_task(g, t));
+            dependents[d].push_back(id);
+        }
+        indegree[id] = static_cast<std::uint32_t>(t.deps.size());
+    }
+    // Kahn's algorithm, always taking the smallest ready name, so the order does not depend on the
+    // order in which tasks were declared.
+    auto later_name = [&](TaskId a, TaskId b) { return by_name(b, a); };
+    std::priority_queue<TaskId, std::vector<TaskId>, decltype(later_name)> ready(later_name);
+    for (TaskId id = 0; id < n; ++id) {
+        if (indegree[id] == 0) ready.push(id);
+    }
+    g.topo_order.clear();
+    g.topo_order.reserve(n);
+    while (!ready.empty()) {
+        TaskId id = ready.top();
+        ready.pop();
+        g.topo_order.push_back(id);
+        for (TaskId next : dependents[id]) {
+            if (--indegree[next] == 0) ready.push(next);
+        }
+    }
+    if (g.topo_order.size() != n) report_cycle(g, indegree);
+}
+
+}  // namespace
+
+const std::vector<Pass>& passes() {
+    static const std::vector<Pass> list = {
+        {"names", "pipeline, parameter, port and task names are valid and unique as DNS-1123 names",
+         check_names},
+        {"references", "parameters and task outputs exist and belong to this pipeline", check_references},
+        {"scopes", "placeholders and run-time values appear only where an engine can resolve them",
+         check_scopes},
+        {"bindings", "every input is known, bound once, of a compatible type; required inputs are bound",
+         check_bindings},
+        {"settings", "images, resources, env vars, secrets, retries and timeouts are well-formed",
+         check_settings},
+        {"order", "dependencies have no cycle; fills the topological order", check_order},
+    };
+    return list;
+}
+
+void run_passes(Graph& g, std::ostream* trace) {
+    for (const auto& pass : passes()) {
+        pass.run(g);
+        if (trace) {
+            *trace << "=== after pass '" << pass.name << "'\n";
+            dump(g, *trace);
+        }
+    }
+}
+
+}  // namespace pipecc::graph

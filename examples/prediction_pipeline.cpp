@@ -4,10 +4,9 @@
 // Teaches: per-task settings. A node selector and a 60G memory request for the heavy step, a
 // retry with backoff and a timeout for the flaky one, a secret read into an environment
 // variable (it stays out of the image), caching turned off, display names, and images pinned by
-// digest or tag, never :latest.
-//
-// TODO(run-time values): the run date and hour in Asia/Tokyo come from run::created_at() once
-// run-time values land; until then Initialize takes the run's folder name as a parameter.
+// digest or tag, never :latest. And the run's date and hour in Tokyo, taken from the run's
+// creation time when it runs (never the day this program compiled it), which replaces the
+// seed's hand-written "initialize" component that shifted UTC to JST.
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;
@@ -22,12 +21,11 @@ constexpr const char* kImage =
 Pipeline prediction_pipeline() {
     const auto initialize = Component("initialize")
                                 .image(kImage)
-                                .input<String>("gcs_output_dir")
-                                .input<String>("run_folder")
+                                .input<String>("hourly_output_dir")
                                 .output<String>("output_dir")
                                 .command({"python", "-m", "prediction.initialize"})
-                                .args({"--gcs-output-dir", input_value("gcs_output_dir"), "--run-folder",
-                                       input_value("run_folder"), "--output-dir-file", output_path("output_dir")});
+                                .args({"--hourly-output-dir", input_value("hourly_output_dir"),
+                                       "--output-dir-file", output_path("output_dir")});
     const auto extract = Component("bigquery-extract")
                              .image(kImage)
                              .input<String>("project")
@@ -54,14 +52,14 @@ Pipeline prediction_pipeline() {
     Pipeline p("prediction-pipeline");
     p.description("Daily batch prediction: BigQuery features in, predictions back to BigQuery.");
     const auto gcs_output_dir = p.param<String>("gcs_output_dir", "gs://my-gcp-project/predictions");
-    const auto run_folder = p.param<String>("run_folder", {.description = "Folder of this run, e.g. 20201114/01"});
+    const auto created_jst = run::created_at().in_zone("Asia/Tokyo");
     const auto project = p.param<String>("project", "my-gcp-project");
     const auto model_uri = p.param<String>("model_uri", "gs://my-gcp-project/models/model.pkl");
 
     Task init = p.add(initialize)
                     .display_name("Initialize")
-                    .arg("gcs_output_dir", gcs_output_dir)
-                    .arg("run_folder", run_folder)
+                    .arg("hourly_output_dir", concat(gcs_output_dir, "/", created_jst.format("%Y%m%d"), "/",
+                                                     created_jst.format("%H")))
                     .caching(false);
     Task features = p.add(extract)
                         .display_name("Extract features")

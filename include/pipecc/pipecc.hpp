@@ -16,6 +16,7 @@
 #include "pipecc/compile.hpp"
 #include "pipecc/dsl/component.hpp"
 #include "pipecc/dsl/pipeline.hpp"
+#include "pipecc/dsl/run.hpp"
 #include "pipecc/dsl/value.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/main.hpp"

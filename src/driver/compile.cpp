@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "pipecc/backends/kfp.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
+#include "pipecc/graph/resolver.hpp"
 
 #ifndef PIPECC_VERSION
 #error "PIPECC_VERSION must be defined by the build"
@@ -29,8 +31,16 @@ graph::Graph check(const Pipeline& pipeline, std::ostream* trace) {
 
 std::string compile_checked(const graph::Graph& g, const CompileOptions& options) {
     if (options.target == Target::Kfp) {
-        const kfp::Documents docs = kfp::emit(g, {.sdk_version = "pipecc-" + std::string(version())});
-        return options.format == Format::Json ? kfp::render_json(g, docs) : kfp::render_yaml(g, docs);
+        // KFP's driver resolves run values only as an input's whole value and cannot format them.
+        constexpr graph::RunValueSupport kfp_support{.formats_times = false, .run_values_in_strings = false};
+        std::optional<graph::Graph> lowered;
+        if (graph::needs_resolver(g, kfp_support)) {
+            lowered.emplace(g);
+            graph::insert_resolver(*lowered, kfp_support);
+        }
+        const graph::Graph& out = lowered ? *lowered : g;
+        const kfp::Documents docs = kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version())});
+        return options.format == Format::Json ? kfp::render_json(out, docs) : kfp::render_yaml(out, docs);
     }
     const doc::Node wf = argo::emit(g, {});
     return options.format == Format::Json ? doc::to_json(wf) : doc::to_yaml(wf);

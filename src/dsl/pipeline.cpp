@@ -113,6 +113,11 @@ Pipeline& Pipeline::description(std::string text) {
     return *this;
 }
 
+Pipeline& Pipeline::resolver_image(std::string image) {
+    state_->graph.resolver_image = std::move(image);
+    return *this;
+}
+
 const std::string& Pipeline::name() const { return state_->graph.name; }
 const graph::Graph& Pipeline::graph() const { return state_->graph; }
 void Pipeline::dump(std::ostream& out) const { graph::dump(state_->graph, out); }

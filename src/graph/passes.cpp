@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "pipecc/error.hpp"
+#include "pipecc/graph/time_format.hpp"
 
 namespace pipecc::graph {
 namespace {
@@ -212,6 +213,25 @@ void check_scopes(Graph& g) {
     }
 }
 
+// --- time ----------------------------------------------------------------------------------------
+void check_time(Graph& g) {
+    std::vector<FormatPiece> pieces;
+    for (const auto& t : g.tasks) {
+        for (const auto& b : t.args) {
+            for_each_node(*b.value, [&](const Expr& e) {
+                auto* f = e.as<node::FormatTime>();
+                if (!f) return;
+                if (!f->format.empty()) {
+                    if (auto err = parse_time_format(f->format, pieces)) {
+                        throw Error(*err + " (in \"" + f->format + "\")", at_task(g, t, b.input));
+                    }
+                }
+                if (auto err = check_time_zone(f->zone)) throw Error(*err, at_task(g, t, b.input));
+            });
+        }
+    }
+}
+
 // --- bindings ------------------------------------------------------------------------------------
 void check_bindings(Graph& g) {
     for (const auto& t : g.tasks) {
@@ -343,7 +363,9 @@ void check_settings(Graph& g) {
     throw Error("tasks form a cycle: " + text, at_task(g, g.tasks[cur]));
 }
 
-void check_order(Graph& g) {
+}  // namespace
+
+void compute_order(Graph& g) {
     const std::size_t n = g.tasks.size();
     auto by_name = [&g](TaskId a, TaskId b) { return g.tasks[a].name < g.tasks[b].name; };
     std::vector<std::vector<TaskId>> dependents(n);
@@ -384,8 +406,6 @@ void check_order(Graph& g) {
     if (g.topo_order.size() != n) report_cycle(g, indegree);
 }
 
-}  // namespace
-
 const std::vector<Pass>& passes() {
     static const std::vector<Pass> list = {
         {"names", "pipeline, parameter, port and task names are valid and unique as DNS-1123 names",
@@ -393,11 +413,13 @@ const std::vector<Pass>& passes() {
         {"references", "parameters and task outputs exist and belong to this pipeline", check_references},
         {"scopes", "placeholders and run-time values appear only where an engine can resolve them",
          check_scopes},
+        {"time", "time formats use only directives every engine lowers; time zones exist in the tz database",
+         check_time},
         {"bindings", "every input is known, bound once, of a compatible type; required inputs are bound",
          check_bindings},
         {"settings", "images, resources, env vars, secrets, retries and timeouts are well-formed",
          check_settings},
-        {"order", "dependencies have no cycle; fills the topological order", check_order},
+        {"order", "dependencies have no cycle; fills the topological order", compute_order},
     };
     return list;
 }

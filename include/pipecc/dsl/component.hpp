@@ -36,17 +36,20 @@ public:
 
     /// A required input of type T.
     template <TypeTag T>
-    Component& input(std::string name, std::string description = {}) {
-        return add_input({.name = std::move(name), .type = T::type, .description = std::move(description)});
+    Component& input(std::string name) {
+        return add_input({.name = std::move(name), .type = T::type});
     }
     /// An input of type T with a default value (a literal).
     template <TypeTag T>
-    Component& input(std::string name, const Value<T>& default_value, std::string description = {}) {
-        doc::Node value = literal_of(default_value.expr(), name);
-        return add_input({.name = std::move(name),
-                          .type = T::type,
-                          .default_value = std::move(value),
-                          .description = std::move(description)});
+    Component& input(std::string name, const Value<T>& default_value) {
+        return input<T>(std::move(name), PortSpec<T>{default_value, {}});
+    }
+    /// An input of type T with a default value and/or a description.
+    template <TypeTag T>
+    Component& input(std::string name, const PortSpec<T>& spec) {
+        graph::Port port{.name = std::move(name), .type = T::type, .description = spec.description};
+        if (spec.default_value) port.default_value = literal_of(spec.default_value->expr(), port.name);
+        return add_input(std::move(port));
     }
     /// An input that tasks may leave unbound.
     template <TypeTag T>

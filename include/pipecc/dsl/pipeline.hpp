@@ -95,13 +95,6 @@ private:
     graph::TaskId id_;
 };
 
-/// How a pipeline parameter is declared.
-template <TypeTag T>
-struct ParamSpec {
-    std::optional<Value<T>> default_value;
-    std::string description;
-};
-
 /// A pipeline: parameters and tasks. A handle to shared state, so it can be returned and copied
 /// freely; tasks and values refer back to it.
 ///
@@ -116,6 +109,10 @@ public:
 
     Pipeline& description(std::string text);
 
+    /// The image of the resolver step, which pipecc inserts where an engine cannot format a
+    /// run-time value itself (KFP). It needs a POSIX shell, GNU date and tzdata; pin it.
+    Pipeline& resolver_image(std::string image);
+
     /// A required parameter, supplied when a run is created.
     template <TypeTag T>
     Value<T> param(std::string name) {
@@ -124,11 +121,11 @@ public:
     /// A parameter with a default value.
     template <TypeTag T>
     Value<T> param(std::string name, const Value<T>& default_value) {
-        return param<T>(std::move(name), ParamSpec<T>{default_value, {}});
+        return param<T>(std::move(name), PortSpec<T>{default_value, {}});
     }
     /// A parameter with a default value and/or a description.
     template <TypeTag T>
-    Value<T> param(std::string name, const ParamSpec<T>& spec) {
+    Value<T> param(std::string name, const PortSpec<T>& spec) {
         graph::Port port{.name = std::move(name), .type = T::type, .description = spec.description};
         if (spec.default_value) port.default_value = param_default(spec.default_value->expr(), port.name);
         return Value<T>(add_param(std::move(port)));

@@ -3,6 +3,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -84,7 +85,39 @@ public:
     /// The expression tree.
     const graph::ExprPtr& expr() const { return expr_; }
 
+    /// This point in time seen in IANA time zone `zone` (e.g. "Asia/Tokyo"), for `format`.
+    /// The zone is checked against the tz database when the pipeline is compiled.
+    ///
+    /// @code
+    /// Value<String> day = run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d");
+    /// @endcode
+    Value in_zone(std::string zone) const requires std::same_as<T, Timestamp> {
+        return Value(graph::make_expr(graph::Type::Timestamp,
+                                      graph::node::FormatTime{base_time(), {}, std::move(zone)}));
+    }
+
+    /// This point in time as text, formatted with strftime directives at run time (in UTC unless
+    /// `in_zone` was called). Supported: %Y %y %m %d %H %I %M %S %p %a %A %b %B %Z %z and %%.
+    ///
+    /// @code
+    /// Value<String> hour = run::created_at().in_zone("Asia/Tokyo").format("%H");
+    /// @endcode
+    Value<String> format(std::string strftime) const requires std::same_as<T, Timestamp> {
+        return Value<String>(graph::make_expr(
+            graph::Type::String, graph::node::FormatTime{base_time(), std::move(strftime), zone()}));
+    }
+
 private:
+    // A zoned timestamp wraps its base time in a FormatTime without a format.
+    graph::ExprPtr base_time() const {
+        auto* f = expr_->template as<graph::node::FormatTime>();
+        return f ? f->time : expr_;
+    }
+    std::string zone() const {
+        auto* f = expr_->template as<graph::node::FormatTime>();
+        return f ? f->zone : std::string();
+    }
+
     static doc::Node checked_json(const nlohmann::json& j) {
         const bool ok = std::same_as<T, List> ? j.is_array() : j.is_object();
         if (!ok) {
@@ -95,6 +128,18 @@ private:
     }
 
     graph::ExprPtr expr_;
+};
+
+/// How an input port or a pipeline parameter is declared: an optional default (a literal) and a
+/// description.
+///
+/// @code
+/// p.param<String>("gcs_root", {.default_value = "gs://bucket", .description = "Output folder"});
+/// @endcode
+template <TypeTag T>
+struct PortSpec {
+    std::optional<Value<T>> default_value{};
+    std::string description{};
 };
 
 /// Joins strings at run time: literals, parameters, task outputs and run-time values.

@@ -109,6 +109,9 @@ struct Graph {
     std::vector<Port> params{};
     std::vector<Component> components{};
     std::vector<Task> tasks{};
+    /// The image of the resolver step that formats run-time values where an engine cannot; it
+    /// needs a POSIX shell, GNU date and tzdata.
+    std::string resolver_image = "debian:bookworm-20241111-slim";
 
     /// Filled by the checks: task ids in a stable topological order.
     std::vector<TaskId> topo_order{};

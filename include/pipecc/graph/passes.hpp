@@ -27,6 +27,10 @@ const std::vector<Pass>& passes();
 /// Runs every pass in order. With `trace`, writes the pass name and the graph after each pass.
 void run_passes(Graph& g, std::ostream* trace = nullptr);
 
+/// Fills `Task::deps` and `Graph::topo_order` (the "order" pass); throws on a cycle. Rewrites that
+/// add tasks call it again.
+void compute_order(Graph& g);
+
 /// A human-readable dump of the graph: parameters, components, tasks, bindings and settings.
 void dump(const Graph& g, std::ostream& out);
 

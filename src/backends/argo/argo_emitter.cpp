@@ -4,6 +4,7 @@
 #include "pipecc/backends/argo.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
+#include "pipecc/graph/time_format.hpp"
 #include "pipecc/graph/unique_names.hpp"
 
 namespace pipecc::argo {
@@ -61,6 +62,69 @@ Node command_line(const std::vector<ExprPtr>& parts) {
     return out;
 }
 
+[[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input) {
+    throw Error("run::scheduled_at() on the Argo target needs a schedule, which Argo resolves only for "
+                "CronWorkflows; use run::created_at() for pipelines started by hand",
+                at(g, t, input));
+}
+
+// Go layouts have no escapes, so only literal text that no layout token can absorb stays inside
+// a layout; other text is joined on as an expr string.
+bool layout_safe(std::string_view text) {
+    return text.find_first_not_of(" -/:,T") == std::string_view::npos;
+}
+
+std::string expr_string(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+// A formatted run timestamp. Plain UTC creation times use Argo's strftime sub-keys, which every
+// Argo version has; anything else becomes an expression template (Argo >= 3.2.4) over the Unix
+// seconds, so the controller's own zone never matters.
+void append_time(std::string& out, const Graph& g, const Task& t, const std::string& input,
+                 const node::FormatTime& f) {
+    const auto* run = f.time->as<node::Run>();
+    if (!run) throw InternalError("a formatted time that is not a run value");
+    if (run->field == RunField::ScheduledAt) no_schedule(g, t, input);
+    std::vector<FormatPiece> pieces;
+    const std::string format = f.format.empty() ? std::string(kIsoFormat) : f.format;
+    if (auto err = parse_time_format(format, pieces)) throw Error(*err, at(g, t, input));
+    if (is_utc(f.zone) && !f.format.empty()) {
+        for (const auto& p : pieces) {
+            out += p.directive ? "{{workflow.creationTimestamp." + std::string(1, p.directive) + "}}" : p.text;
+        }
+        return;
+    }
+    const std::string zone = is_utc(f.zone) ? "UTC" : f.zone;
+    std::vector<std::string> terms;
+    std::string layout;
+    auto flush = [&] {
+        if (layout.empty()) return;
+        terms.push_back("sprig.dateInZone(" + expr_string(layout) +
+                        ", sprig.int64(workflow.creationTimestamp.s), " + expr_string(zone) + ")");
+        layout.clear();
+    };
+    for (const auto& p : pieces) {
+        if (p.directive) {
+            layout += go_layout(p.directive);
+        } else if (layout_safe(p.text) && !layout.empty()) {
+            layout += p.text;
+        } else {
+            flush();
+            terms.push_back(expr_string(p.text));
+        }
+    }
+    flush();
+    out += "{{=";
+    for (std::size_t i = 0; i < terms.size(); ++i) out += (i ? " + " : "") + terms[i];
+    out += "}}";
+}
+
 // A task-level value as Argo parameter text.
 void append_value_text(std::string& out, const Graph& g, const Task& t, const std::string& input, const Expr& e) {
     if (auto* lit = e.as<node::Literal>()) {
@@ -73,12 +137,15 @@ void append_value_text(std::string& out, const Graph& g, const Task& t, const st
         for (const auto& part : c->parts) append_value_text(out, g, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
         append_value_text(out, g, t, input, *s->value);
+    } else if (auto* f = e.as<node::FormatTime>()) {
+        append_time(out, g, t, input, *f);
     } else if (auto* r = e.as<node::Run>()) {
         switch (r->field) {
             case RunField::CreatedAt: out += "{{workflow.creationTimestamp.RFC3339}}"; break;
+            case RunField::ScheduledAt: no_schedule(g, t, input);
             case RunField::RunName: out += "{{workflow.name}}"; break;
             case RunField::RunId: out += "{{workflow.uid}}"; break;
-            case RunField::TaskName: out += "{{pod.name}}"; break;
+            case RunField::TaskName: out += t.name; break;  // an Argo DAG task's name is fixed
             default:
                 throw Error("the Argo target cannot resolve " + std::string(run_field_name(r->field)) + " here",
                             at(g, t, input));

@@ -1,0 +1,122 @@
+#pragma once
+// Shared helpers for the unit tests: compiling to parsed YAML, catching pipecc::Error, and
+// finding entries in parsed documents.
+
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "pipecc/pipecc.hpp"
+
+namespace pipecc::test {
+
+/// Runs `f` and returns the pipecc::Error it throws, or nullopt if it throws nothing.
+/// Any other exception (including pipecc::InternalError) propagates and fails the test.
+template <class F>
+std::optional<Error> error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+/// The error `check(p)` throws, or nullopt.
+inline std::optional<Error> check_error(const Pipeline& p) {
+    return error_of([&] { (void)check(p); });
+}
+
+/// All YAML documents of the KFP IR of `p` (PipelineSpec, then the PlatformSpec if any).
+inline std::vector<YAML::Node> kfp_docs(const Pipeline& p) {
+    return YAML::LoadAll(compile(p, {.target = Target::Kfp}));
+}
+
+/// The PipelineSpec of `p`.
+inline YAML::Node kfp_spec(const Pipeline& p) {
+    auto docs = kfp_docs(p);
+    if (docs.empty()) throw std::runtime_error("no YAML document in the KFP output");
+    return docs.front();
+}
+
+/// The Argo Workflow of `p`.
+inline YAML::Node argo_wf(const Pipeline& p) { return YAML::Load(compile(p, {.target = Target::Argo})); }
+
+/// The item of a YAML sequence whose `name` is `name` (an undefined node when absent).
+inline YAML::Node by_name(const YAML::Node& seq, const std::string& name) {
+    if (seq && seq.IsSequence()) {
+        for (const auto& item : seq) {
+            if (item["name"] && item["name"].as<std::string>() == name) return item;
+        }
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+}
+
+/// The `name`s of a YAML sequence's items, in order.
+inline std::vector<std::string> names_of(const YAML::Node& seq) {
+    std::vector<std::string> out;
+    if (seq && seq.IsSequence()) {
+        for (const auto& item : seq) out.push_back(item["name"].as<std::string>());
+    }
+    return out;
+}
+
+/// A YAML sequence of scalars as strings.
+inline std::vector<std::string> strings_of(const YAML::Node& seq) {
+    std::vector<std::string> out;
+    if (seq && seq.IsSequence()) {
+        for (const auto& item : seq) out.push_back(item.as<std::string>());
+    }
+    return out;
+}
+
+/// The keys of a YAML map, in document order.
+inline std::vector<std::string> keys_of(const YAML::Node& map) {
+    std::vector<std::string> out;
+    if (map && map.IsMap()) {
+        for (const auto& kv : map) out.push_back(kv.first.as<std::string>());
+    }
+    return out;
+}
+
+/// Whether a scalar was written quoted (yaml-cpp tags quoted scalars "!", plain ones "?").
+inline bool quoted(const YAML::Node& n) { return n && n.IsScalar() && n.Tag() == "!"; }
+
+/// A plain scalar that YAML reads as an integer.
+inline bool is_int_scalar(const YAML::Node& n) {
+    static const std::regex int_re("[-+]?[0-9]+");
+    return n && n.IsScalar() && n.Tag() == "?" && std::regex_match(n.Scalar(), int_re);
+}
+
+/// A plain scalar that YAML reads as a float (written with a '.' or an exponent, or inf/nan).
+inline bool is_float_scalar(const YAML::Node& n) {
+    static const std::regex float_re(
+        R"([-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+    return n && n.IsScalar() && n.Tag() == "?" && std::regex_match(n.Scalar(), float_re);
+}
+
+/// A plain scalar that YAML reads as a bool.
+inline bool is_bool_scalar(const YAML::Node& n) {
+    static const std::regex bool_re("true|True|TRUE|false|False|FALSE");
+    return n && n.IsScalar() && n.Tag() == "?" && std::regex_match(n.Scalar(), bool_re);
+}
+
+/// A scalar that YAML reads as a string: quoted, or plain and not a number, bool or null.
+inline bool is_string_scalar(const YAML::Node& n) {
+    if (!n || !n.IsScalar()) return false;
+    if (quoted(n)) return true;
+    static const std::regex other_re("null|Null|NULL|~|");
+    return !is_int_scalar(n) && !is_float_scalar(n) && !is_bool_scalar(n) &&
+           !std::regex_match(n.Scalar(), other_re);
+}
+
+/// A minimal component with an image, so that only what a test adds can fail the checks.
+inline Component component(const std::string& name) {
+    return Component(name).image("alpine:3.20").command({"true"});
+}
+
+}  // namespace pipecc::test

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "pipecc/backends/argo.hpp"
 #include "pipecc/dsl/pipeline.hpp"
 #include "pipecc/graph/graph.hpp"
 
@@ -27,6 +28,8 @@ enum class Format { Yaml, Json };
 struct CompileOptions {
     Target target = Target::Kfp;
     Format format = Format::Yaml;
+    /// Argo target: the oldest Argo version the output must run on.
+    argo::Version argo_version{};
     /// Writes the graph after each check pass here (for debugging pipecc and pipelines).
     std::ostream* trace = nullptr;
 };

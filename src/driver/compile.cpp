@@ -42,7 +42,17 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
         const kfp::Documents docs = kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version())});
         return options.format == Format::Json ? kfp::render_json(out, docs) : kfp::render_yaml(out, docs);
     }
-    const doc::Node wf = argo::emit(g, {});
+    // Argo before 3.2.4 has no expression templates: only UTC creation-time sub-keys resolve there.
+    const bool expressions = options.argo_version >= argo::kExpressionsSince;
+    const graph::RunValueSupport argo_support{.formats_times = expressions,
+                                              .formats_utc_creation_times = true,
+                                              .run_values_in_strings = true};
+    std::optional<graph::Graph> lowered;
+    if (graph::needs_resolver(g, argo_support)) {
+        lowered.emplace(g);
+        graph::insert_resolver(*lowered, argo_support);
+    }
+    const doc::Node wf = argo::emit(lowered ? *lowered : g, {.argo_version = options.argo_version});
     return options.format == Format::Json ? doc::to_json(wf) : doc::to_yaml(wf);
 }
 

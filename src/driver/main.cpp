@@ -18,6 +18,7 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
     Format format = Format::Yaml;
     std::string output = "-";
     bool dump = false;
+    std::string argo_version = "3.5";
     app.add_option("--target", target, "Engine to compile for: kfp (KFP v2, Vertex AI) or argo (Argo, KFP v1)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, Target>{{"kfp", Target::Kfp}, {"argo", Target::Argo}}))
         ->default_str("kfp");
@@ -25,6 +26,11 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
         ->transform(CLI::CheckedTransformer(std::map<std::string, Format>{{"yaml", Format::Yaml}, {"json", Format::Json}}))
         ->default_str("yaml");
     app.add_option("-o,--output", output, "Output file; '-' for stdout")->default_str("-");
+    app.add_option("--argo-version", argo_version,
+                   "Argo target: the oldest Argo version to run on (e.g. 3.1 inside KFP 1.8); chooses how "
+                   "run-time values and schedules are written")
+        ->check([](const std::string& v) { return argo::parse_version(v) ? "" : "not a version like 3.5: " + v; })
+        ->default_str("3.5");
     app.add_flag("--dump", dump, "Print the checked pipeline graph instead of compiling it");
     try {
         app.parse(argc, argv);
@@ -39,7 +45,8 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
             graph::dump(g, std::cout);
             return 0;
         }
-        const std::string text = compile_checked(g, {.target = target, .format = format});
+        const std::string text = compile_checked(
+            g, {.target = target, .format = format, .argo_version = *argo::parse_version(argo_version)});
         if (output == "-") {
             std::cout << text << std::flush;
         } else {

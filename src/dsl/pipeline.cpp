@@ -135,6 +135,24 @@ doc::Node Pipeline::param_default(const graph::ExprPtr& e, const std::string& na
 }
 
 Task Pipeline::add(const Component& component, std::string name) {
+    return add_task(component, std::move(name), graph::Hook::None);
+}
+Task Pipeline::on_exit(const Component& component, std::string name) {
+    return add_task(component, std::move(name), graph::Hook::Exit);
+}
+Task Pipeline::on_success(const Component& component, std::string name) {
+    return add_task(component, std::move(name), graph::Hook::Success);
+}
+Task Pipeline::on_failure(const Component& component, std::string name) {
+    return add_task(component, std::move(name), graph::Hook::Failure);
+}
+
+Pipeline& Pipeline::schedule(std::string cron, std::string time_zone) {
+    state_->graph.schedule = graph::Schedule{std::move(cron), std::move(time_zone)};
+    return *this;
+}
+
+Task Pipeline::add_task(const Component& component, std::string name, graph::Hook hook) {
     auto& s = *state_;
     auto spec = component.spec();
     auto [it, inserted] = s.component_index.try_emplace(spec.get(), static_cast<std::uint32_t>(s.graph.components.size()));
@@ -145,12 +163,15 @@ Task Pipeline::add(const Component& component, std::string name) {
     if (name.empty()) {
         name = s.task_names.claim(graph::sanitize_k8s_name(component.name()));
     } else {
-        s.task_names.take(name);  // a clash is reported by the checks, with both names
+        // Reserve the name the checks will give it, so later automatic names avoid it; a clash
+        // between given names is reported by the checks, with both names.
+        s.task_names.take(graph::sanitize_k8s_name(name));
     }
     const auto id = static_cast<graph::TaskId>(s.graph.tasks.size());
     graph::Task task;
     task.name = std::move(name);
     task.component = it->second;
+    task.hook = hook;
     s.graph.tasks.push_back(std::move(task));
     return Task(state_, id);
 }

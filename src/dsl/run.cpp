@@ -13,5 +13,7 @@ Value<Timestamp> scheduled_at() { return field<Timestamp>(graph::RunField::Sched
 Value<String> name() { return field<String>(graph::RunField::RunName); }
 Value<String> id() { return field<String>(graph::RunField::RunId); }
 Value<String> task_name() { return field<String>(graph::RunField::TaskName); }
+Value<String> status() { return field<String>(graph::RunField::Status); }
+Value<String> failures() { return field<String>(graph::RunField::Failures); }
 
 }  // namespace pipecc::run

@@ -1,5 +1,6 @@
 #include "pipecc/graph/expr.hpp"
 
+#include "pipecc/error.hpp"
 #include "pipecc/graph/graph.hpp"
 
 namespace pipecc::graph {
@@ -50,6 +51,16 @@ std::string literal_text(const doc::Node& v) {
     }
 }
 }  // namespace
+
+std::string scalar_text(const doc::Node& v) {
+    switch (v.kind()) {
+        case doc::Node::Kind::String: return v.as_string();
+        case doc::Node::Kind::Int: return std::to_string(v.as_int());
+        case doc::Node::Kind::Float: return doc::format_float(v.as_float());
+        case doc::Node::Kind::Bool: return v.as_bool() ? "true" : "false";
+        default: throw InternalError("a list or map literal used as text");
+    }
+}
 
 std::string to_debug_string(const Expr& e) {
     struct Visitor {

@@ -186,6 +186,13 @@ void check_component_scope(const Graph& g, const Component& c) {
 void check_scopes(Graph& g) {
     for (const auto& c : g.components) check_component_scope(g, c);
     for (const auto& t : g.tasks) {
+        for (TaskId a : t.after) {
+            if (t.hook == Hook::None && g.tasks[a].hook != Hook::None) {
+                throw Error("cannot run after hook task '" + g.tasks[a].name +
+                                "', which runs only after the whole pipeline",
+                            at_task(g, t));
+            }
+        }
         for (const auto& b : t.args) {
             auto fail = [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); };
             for_each_node(*b.value, [&](const Expr& e) {
@@ -195,10 +202,15 @@ void check_scopes(Graph& g) {
                                " is a component placeholder; it belongs in a component's command or args");
                 }
                 if (auto* r = e.as<node::Run>()) {
-                    if (r->field == RunField::Status || r->field == RunField::Failures) {
+                    if ((r->field == RunField::Status || r->field == RunField::Failures) && t.hook == Hook::None) {
                         throw fail(std::string(run_field_name(r->field)) +
-                                   " is only known once the run ends: use it in an exit handler or hook");
+                                   " is only known once the run ends: read it in a task added with on_exit, "
+                                   "on_success or on_failure");
                     }
+                }
+                if (auto* o = e.as<node::TaskOutput>(); o && t.hook == Hook::None && g.tasks[o->task].hook != Hook::None) {
+                    throw fail("reads an output of hook task '" + g.tasks[o->task].name +
+                               "', which runs only after the whole pipeline");
                 }
                 if (auto* c = e.as<node::Concat>()) {
                     for (const auto& part : c->parts) {
@@ -334,6 +346,10 @@ void check_settings(Graph& g) {
         }
         if (t.timeout_seconds < 0) throw Error("timeout must be positive", at_task(g, t));
     }
+    if (g.schedule) {
+        if (auto err = check_cron(g.schedule->cron)) throw Error(*err, at_pipeline(g));
+        if (auto err = check_time_zone(g.schedule->time_zone)) throw Error("schedule: " + *err, at_pipeline(g));
+    }
 }
 
 // --- order ---------------------------------------------------------------------------------------
@@ -417,7 +433,7 @@ const std::vector<Pass>& passes() {
          check_time},
         {"bindings", "every input is known, bound once, of a compatible type; required inputs are bound",
          check_bindings},
-        {"settings", "images, resources, env vars, secrets, retries and timeouts are well-formed",
+        {"settings", "images, resources, env vars, secrets, retries, timeouts and the schedule are well-formed",
          check_settings},
         {"order", "dependencies have no cycle; fills the topological order", compute_order},
     };

@@ -10,8 +10,15 @@
 namespace pipecc::graph {
 namespace {
 
+bool native_format(const node::FormatTime& f, const RunValueSupport& s) {
+    if (s.formats_times) return true;
+    const auto* run = f.time->as<node::Run>();
+    return s.formats_utc_creation_times && run && run->field == RunField::CreatedAt && is_utc(f.zone) &&
+           !f.format.empty();
+}
+
 bool unsupported(const Expr& e, bool whole, const RunValueSupport& s) {
-    if (e.as<node::FormatTime>()) return !s.formats_times;
+    if (auto* f = e.as<node::FormatTime>()) return !native_format(*f, s);
     if (e.as<node::Run>()) return !whole && !s.run_values_in_strings;
     if (auto* c = e.as<node::Concat>()) {
         for (const auto& part : c->parts) {
@@ -51,7 +58,7 @@ public:
 
     ExprPtr rewrite(const ExprPtr& e, bool whole, const Task& t, const std::string& input) {
         if (auto* f = e->as<node::FormatTime>()) {
-            if (support_.formats_times) return e;
+            if (native_format(*f, support_)) return e;
             const auto* run = f->time->as<node::Run>();
             if (!run) throw InternalError("a formatted time that is not a run value");
             return output(run->field, f->format.empty() ? std::string(kIsoFormat) : f->format, f->zone);

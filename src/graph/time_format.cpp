@@ -1,5 +1,7 @@
 #include "pipecc/graph/time_format.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -57,6 +59,90 @@ std::string_view go_layout(char directive) {
         case 'z': return "-0700";
         default: return {};
     }
+}
+
+namespace {
+
+struct CronField {
+    const char* name;
+    int min;
+    int max;
+    std::string_view names[12];  // JAN..DEC or SUN..SAT, matched case-insensitively
+};
+
+std::optional<int> cron_number(std::string_view text, const CronField& f) {
+    if (text.empty() || text.size() > 3) return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(text[0]))) {
+        int v = 0;
+        for (char c : text) {
+            if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+    for (int i = 0; i < 12 && !f.names[i].empty(); ++i) {
+        bool same = text.size() == 3;
+        for (std::size_t k = 0; same && k < 3; ++k) {
+            same = std::toupper(static_cast<unsigned char>(text[k])) == f.names[i][k];
+        }
+        if (same) return f.min + i;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> check_cron_field(std::string_view field, const CronField& f) {
+    const std::string where = std::string("cron ") + f.name + " field '" + std::string(field) + "'";
+    std::size_t start = 0;
+    while (start <= field.size()) {
+        const std::size_t comma = std::min(field.find(',', start), field.size());
+        std::string_view item = field.substr(start, comma - start);
+        std::string_view step;
+        if (auto slash = item.find('/'); slash != std::string_view::npos) {
+            step = item.substr(slash + 1);
+            item = item.substr(0, slash);
+            auto n = cron_number(step, CronField{f.name, 1, f.max, {}});
+            if (!n || *n < 1 || *n > f.max) return where + ": the step must be a number from 1 to " + std::to_string(f.max);
+        }
+        if (item != "*") {
+            const std::size_t dash = item.find('-');
+            auto lo = cron_number(item.substr(0, dash), f);
+            auto hi = dash == std::string_view::npos ? lo : cron_number(item.substr(dash + 1), f);
+            if (!lo || !hi) return where + ": '" + std::string(item) + "' is not a value or range";
+            if (*lo < f.min || *hi > f.max || *lo > *hi) {
+                return where + ": values must lie from " + std::to_string(f.min) + " to " + std::to_string(f.max);
+            }
+        }
+        start = comma + 1;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> check_cron(std::string_view cron) {
+    static const CronField fields[5] = {
+        {"minute", 0, 59, {}},
+        {"hour", 0, 23, {}},
+        {"day-of-month", 1, 31, {}},
+        {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
+        {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
+    };
+    std::vector<std::string_view> parts;
+    std::size_t i = 0;
+    while (i < cron.size()) {
+        while (i < cron.size() && cron[i] == ' ') ++i;
+        const std::size_t start = i;
+        while (i < cron.size() && cron[i] != ' ') ++i;
+        if (i > start) parts.push_back(cron.substr(start, i - start));
+    }
+    if (parts.size() != 5) {
+        return "cron schedule '" + std::string(cron) + "' has " + std::to_string(parts.size()) +
+               " fields; pipecc takes the 5-field form 'minute hour day-of-month month day-of-week', e.g. '0 6 * * *'";
+    }
+    for (std::size_t k = 0; k < 5; ++k) {
+        if (auto err = check_cron_field(parts[k], fields[k])) return "schedule '" + std::string(cron) + "': " + *err;
+    }
+    return std::nullopt;
 }
 
 bool is_utc(std::string_view zone) { return zone.empty() || zone == "UTC" || zone == "Etc/UTC"; }

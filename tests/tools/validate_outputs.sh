@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # validate_outputs.sh argo|kfp|schema DIR: runs a validator over every output of that kind in DIR.
+# Argo outputs are checked against the schema of the Argo version they were compiled for:
+# NAME.argo.yaml (the default --argo-version 3.5) against v3.5.15 and, when it is not a
+# CronWorkflow (whose form changed in 3.6), also v4.1.2; NAME.argo-4.1.yaml against v4.1.2;
+# NAME.argo-3.1.yaml against v3.5.15, the oldest schema at hand.
 # The upstream validators live in ../shared beside the checkout; without it (a user's clone) the
 # test is skipped visibly (exit 77, which CTest reports as skipped).
 set -euo pipefail
@@ -9,7 +13,7 @@ shared="$here/../../../shared"
 python=/usr/bin/python3
 shopt -s nullglob
 case $kind in
-  argo) files=("$dir"/*.argo.yaml) ;;
+  argo) files=("$dir"/*.argo*.yaml) ;;
   kfp|schema) files=("$dir"/*.kfp.yaml) ;;
   *) echo "unknown kind: $kind" >&2; exit 2 ;;
 esac
@@ -19,7 +23,22 @@ if [ "$kind" != schema ] && [ ! -d "$shared/tools" ]; then
   exit 77
 fi
 case $kind in
-  argo) exec "$python" "$shared/tools/validate_argo.py" --strict --go-scalars --semantic "${files[@]}" ;;
   kfp) exec "$python" "$shared/tools/validate_kfp_ir.py" "${files[@]}" ;;
   schema) exec "$python" "$here/check_ir_schema.py" -q "${files[@]}" ;;
 esac
+v35=() v41=()
+for f in "${files[@]}"; do
+  case $f in
+    *.argo-4.1.yaml) v41+=("$f") ;;
+    *.argo-3.1.yaml) v35+=("$f") ;;
+    *) v35+=("$f"); grep -q '^kind: CronWorkflow' "$f" || v41+=("$f") ;;
+  esac
+done
+argo() {
+  local schema=$1; shift
+  [ $# -eq 0 ] && return 0
+  "$python" "$shared/tools/validate_argo.py" --strict --go-scalars --semantic \
+    --schema "$shared/reference/argo/argo-workflows-$schema.schema.json" "$@"
+}
+argo v3.5.15 "${v35[@]}"
+argo v4.1.2 "${v41[@]}"

@@ -135,6 +135,26 @@ public:
     /// with a "-2", "-3", ... suffix.
     Task add(const Component& component, std::string name = {});
 
+    /// Adds a task that runs after all the others, whatever happened: an exit handler. It may
+    /// read `run::status()`.
+    ///
+    /// @code
+    /// p.on_exit(notify_slack).arg("status", run::status()).arg("run", run::name());
+    /// @endcode
+    Task on_exit(const Component& component, std::string name = {});
+    /// Adds a task that runs after all the others only if they all succeeded.
+    Task on_success(const Component& component, std::string name = {});
+    /// Adds a task that runs after all the others only if the run did not succeed.
+    Task on_failure(const Component& component, std::string name = {});
+
+    /// Runs the pipeline on a 5-field cron schedule in an IANA time zone.
+    /// Argo: a CronWorkflow. KFP IR: recorded in the file's header for `pipecc deploy`.
+    ///
+    /// @code
+    /// p.schedule("0 6 * * *", "Asia/Tokyo");  // every day at 06:00 in Tokyo
+    /// @endcode
+    Pipeline& schedule(std::string cron, std::string time_zone = "UTC");
+
     const std::string& name() const;
     /// The graph as built so far, before any checks.
     const graph::Graph& graph() const;
@@ -142,6 +162,7 @@ public:
     void dump(std::ostream& out) const;
 
 private:
+    Task add_task(const Component& component, std::string name, graph::Hook hook);
     graph::ExprPtr add_param(graph::Port port);
     doc::Node param_default(const graph::ExprPtr& e, const std::string& name) const;
 

@@ -42,4 +42,19 @@ Value<String> id();
 /// @endcode
 Value<String> task_name();
 
+/// The run's final status, normalised on every engine to "Succeeded", "Failed", "Error" or
+/// "Cancelled". Only hook tasks (`on_exit`, `on_success`, `on_failure`) can read it.
+///
+/// @code
+/// p.on_exit(notify).arg("status", run::status());
+/// @endcode
+Value<String> status();
+
+/// A JSON list of the steps that failed (Argo's `workflow.failures`). Argo target, hook tasks only.
+///
+/// @code
+/// p.on_failure(report).arg("failures", run::failures());
+/// @endcode
+Value<String> failures();
+
 }  // namespace pipecc::run

@@ -2,6 +2,7 @@
 /// `Value<T>`: a typed, immutable handle to an expression that an engine resolves at run time.
 
 #include <concepts>
+#include <limits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,7 +71,8 @@ public:
         : expr_(detail::literal(doc::Node(s), T::type)) {}
     template <std::integral I>
         requires(std::same_as<T, Int> && !std::same_as<I, bool>)
-    Value(I v) : expr_(detail::literal(doc::Node(static_cast<long long>(v)), T::type)) {}
+    Value(I v) : expr_(detail::literal(doc::Node(checked_int(v)), T::type)) {}
+    Value(std::nullptr_t) = delete;
     template <class N>
         requires(std::same_as<T, Float> && (std::floating_point<N> ||
                                             (std::integral<N> && !std::same_as<N, bool>)))
@@ -108,6 +110,16 @@ public:
     }
 
 private:
+    template <std::integral I>
+    static long long checked_int(I v) {
+        if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(long long)) {
+            if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
+                throw Error("integer literal " + std::to_string(v) + " is too large for Int (64-bit signed)");
+            }
+        }
+        return static_cast<long long>(v);
+    }
+
     // A zoned timestamp wraps its base time in a FormatTime without a format.
     graph::ExprPtr base_time() const {
         auto* f = expr_->template as<graph::node::FormatTime>();

@@ -28,8 +28,8 @@ enum class RunField : std::uint8_t {
     RunName,      ///< String: the run's name
     RunId,        ///< String: the run's unique id
     TaskName,     ///< String: the name of the task that receives the value
-    Status,       ///< String: the run's final status (exit handlers and hooks only)
-    Failures,     ///< String: JSON list of failed nodes (Argo exit handlers only)
+    Status,       ///< String: Succeeded, Failed, Error or Cancelled (hook tasks only)
+    Failures,     ///< String: JSON list of the failed steps (Argo hook tasks only)
 };
 
 /// The user-facing name of a run value, e.g. "run::created_at()".
@@ -118,6 +118,10 @@ void for_each_node(const Expr& e, Fn&& fn) {
         for_each_node(*f->time, fn);
     }
 }
+
+/// The text a scalar literal stands for when it is part of a string: strings as they are, other
+/// scalars as JSON ("3", "2.5", "true"). Throws InternalError for lists and maps.
+std::string scalar_text(const doc::Node& value);
 
 /// A readable rendering for dumps and error messages, e.g. `concat("gs://", param(root))`.
 std::string to_debug_string(const Expr& e);

@@ -72,6 +72,20 @@ struct Retry {
     std::int64_t backoff_max_seconds = 3600;
 };
 
+/// When a task runs relative to the pipeline's body (the tasks without a hook).
+enum class Hook : std::uint8_t {
+    None,     ///< part of the body
+    Exit,     ///< after the body, whatever happened (an exit handler)
+    Success,  ///< after the body, only if it succeeded
+    Failure,  ///< after the body, only if it did not succeed
+};
+
+/// A recurring schedule: a 5-field cron expression in an IANA time zone.
+struct Schedule {
+    std::string cron{};
+    std::string time_zone{};
+};
+
 /// One input of a task bound to a value.
 struct Binding {
     std::string input{};
@@ -92,6 +106,7 @@ struct Task {
     std::optional<Retry> retry{};
     bool cache = true;
     std::int64_t timeout_seconds = 0;  ///< 0 = none
+    Hook hook = Hook::None;
 
     /// Filled by the checks: every task this one waits for (data edges and `after`), sorted by
     /// name and unique.
@@ -109,6 +124,7 @@ struct Graph {
     std::vector<Port> params{};
     std::vector<Component> components{};
     std::vector<Task> tasks{};
+    std::optional<Schedule> schedule{};
     /// The image of the resolver step that formats run-time values where an engine cannot; it
     /// needs a POSIX shell, GNU date and tzdata.
     std::string resolver_image = "debian:bookworm-20241111-slim";

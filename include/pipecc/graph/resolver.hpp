@@ -9,6 +9,8 @@ namespace pipecc::graph {
 struct RunValueSupport {
     /// Timestamps formatted or shifted into a zone, in place (Argo expression templates).
     bool formats_times = false;
+    /// Creation times formatted in UTC, in place (Argo's strftime sub-keys).
+    bool formats_utc_creation_times = false;
     /// Run values inside longer strings, not only as an input's whole value.
     bool run_values_in_strings = false;
 };

@@ -37,6 +37,14 @@ std::string_view go_layout(char directive);
 /// "UTC". Returns an error message when it does not, or when there is no tz database to ask.
 std::optional<std::string> check_time_zone(std::string_view zone);
 
+/// Checks a 5-field cron expression (minute hour day-of-month month day-of-week; lists, ranges,
+/// steps, `*`, and month/day names), or returns what is wrong with it.
+///
+/// @code
+/// check_cron("0 6 * * *");  // nullopt
+/// @endcode
+std::optional<std::string> check_cron(std::string_view cron);
+
 /// True when the zone is UTC (or empty, which means UTC).
 bool is_utc(std::string_view zone);
 

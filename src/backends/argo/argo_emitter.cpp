@@ -1,3 +1,5 @@
+#include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -12,10 +14,35 @@ namespace pipecc::argo {
 std::string input_artifact_path(const std::string& input) { return "/tmp/inputs/" + input + "/data"; }
 std::string output_path(const std::string& output) { return "/tmp/outputs/" + output + "/data"; }
 
+std::optional<Version> parse_version(std::string_view text) {
+    Version v{0, 0, 0};
+    int* parts[3] = {&v.major, &v.minor, &v.patch};
+    std::size_t i = 0;
+    int count = 0;
+    if (!text.empty() && text[0] == 'v') ++i;
+    while (count < 3) {
+        if (i >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+        int n = 0;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && n < 10000) n = n * 10 + (text[i++] - '0');
+        *parts[count++] = n;
+        if (i == text.size()) break;
+        if (text[i++] != '.') return std::nullopt;
+    }
+    if (count < 2 || i != text.size()) return std::nullopt;
+    return v;
+}
+
 namespace {
 
 using namespace graph;
 using doc::Node;
+
+// What every lowering function needs: the graph and the target's options.
+struct Ctx {
+    const Graph& g;
+    const Options& options;
+    bool expressions() const { return options.argo_version >= kExpressionsSince; }
+};
 
 Where at(const Graph& g, const Task& t, const std::string& input = {}) {
     return Where{.pipeline = g.name, .task = t.name, .input = input};
@@ -23,22 +50,17 @@ Where at(const Graph& g, const Task& t, const std::string& input = {}) {
 
 // The text Argo passes for a literal parameter: strings as they are, other values as JSON.
 std::string literal_text(const Node& v) {
-    switch (v.kind()) {
-        case Node::Kind::String: return v.as_string();
-        case Node::Kind::Int: return std::to_string(v.as_int());
-        case Node::Kind::Float: return doc::format_float(v.as_float());
-        case Node::Kind::Bool: return v.as_bool() ? "true" : "false";
-        default: {
-            std::string json = doc::to_json(v);
-            json.pop_back();
-            return json;
-        }
-    }
+    if (!v.is_map() && !v.is_seq()) return scalar_text(v);
+    std::string json = doc::to_json(v);
+    json.pop_back();
+    return json;
 }
 
 void append_command_text(std::string& out, const Expr& e) {
     if (auto* lit = e.as<node::Literal>()) {
-        out += lit->value.as_string();
+        out += scalar_text(lit->value);
+    } else if (auto* s = e.as<node::ToString>()) {
+        append_command_text(out, *s->value);
     } else if (auto* v = e.as<node::InputValue>()) {
         out += "{{inputs.parameters." + v->input + "}}";
     } else if (auto* p = e.as<node::InputPath>()) {
@@ -86,27 +108,33 @@ std::string expr_string(std::string_view text) {
 // A formatted run timestamp. Plain UTC creation times use Argo's strftime sub-keys, which every
 // Argo version has; anything else becomes an expression template (Argo >= 3.2.4) over the Unix
 // seconds, so the controller's own zone never matters.
-void append_time(std::string& out, const Graph& g, const Task& t, const std::string& input,
+void append_time(std::string& out, const Ctx& c, const Task& t, const std::string& input,
                  const node::FormatTime& f) {
+    const Graph& g = c.g;
     const auto* run = f.time->as<node::Run>();
     if (!run) throw InternalError("a formatted time that is not a run value");
-    if (run->field == RunField::ScheduledAt) no_schedule(g, t, input);
+    const bool scheduled = run->field == RunField::ScheduledAt;
+    if (scheduled && !g.schedule) no_schedule(g, t, input);
     std::vector<FormatPiece> pieces;
     const std::string format = f.format.empty() ? std::string(kIsoFormat) : f.format;
     if (auto err = parse_time_format(format, pieces)) throw Error(*err, at(g, t, input));
-    if (is_utc(f.zone) && !f.format.empty()) {
+    if (!scheduled && is_utc(f.zone) && !f.format.empty()) {
         for (const auto& p : pieces) {
             out += p.directive ? "{{workflow.creationTimestamp." + std::string(1, p.directive) + "}}" : p.text;
         }
         return;
     }
+    if (!c.expressions()) throw InternalError("a formatted time left for Argo without expressions");
     const std::string zone = is_utc(f.zone) ? "UTC" : f.zone;
+    // scheduledTime is RFC 3339 text; sprig.toDate turns it into a time (sprig.date itself would
+    // silently fall back to the current time for text).
+    const std::string time = scheduled ? "sprig.toDate('2006-01-02T15:04:05Z07:00', workflow.scheduledTime)"
+                                       : "sprig.int64(workflow.creationTimestamp.s)";
     std::vector<std::string> terms;
     std::string layout;
     auto flush = [&] {
         if (layout.empty()) return;
-        terms.push_back("sprig.dateInZone(" + expr_string(layout) +
-                        ", sprig.int64(workflow.creationTimestamp.s), " + expr_string(zone) + ")");
+        terms.push_back("sprig.dateInZone(" + expr_string(layout) + ", " + time + ", " + expr_string(zone) + ")");
         layout.clear();
     };
     for (const auto& p : pieces) {
@@ -126,29 +154,39 @@ void append_time(std::string& out, const Graph& g, const Task& t, const std::str
 }
 
 // A task-level value as Argo parameter text.
-void append_value_text(std::string& out, const Graph& g, const Task& t, const std::string& input, const Expr& e) {
+void append_value_text(std::string& out, const Ctx& c, const Task& t, const std::string& input, const Expr& e) {
+    const Graph& g = c.g;
     if (auto* lit = e.as<node::Literal>()) {
         out += literal_text(lit->value);
     } else if (auto* p = e.as<node::Param>()) {
         out += "{{workflow.parameters." + p->name + "}}";
     } else if (auto* o = e.as<node::TaskOutput>()) {
         out += "{{tasks." + g.tasks[o->task].name + ".outputs.parameters." + o->output + "}}";
-    } else if (auto* c = e.as<node::Concat>()) {
-        for (const auto& part : c->parts) append_value_text(out, g, t, input, *part);
+    } else if (auto* cat = e.as<node::Concat>()) {
+        for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
-        append_value_text(out, g, t, input, *s->value);
+        append_value_text(out, c, t, input, *s->value);
     } else if (auto* f = e.as<node::FormatTime>()) {
-        append_time(out, g, t, input, *f);
+        append_time(out, c, t, input, *f);
     } else if (auto* r = e.as<node::Run>()) {
         switch (r->field) {
-            case RunField::CreatedAt: out += "{{workflow.creationTimestamp.RFC3339}}"; break;
-            case RunField::ScheduledAt: no_schedule(g, t, input);
+            case RunField::CreatedAt:
+                // The sub-key form carries its offset, so the controller's zone cannot skew it.
+                out += c.expressions() ? "{{workflow.creationTimestamp.RFC3339}}"
+                                       : "{{workflow.creationTimestamp.Y}}-{{workflow.creationTimestamp.m}}-"
+                                         "{{workflow.creationTimestamp.d}}T{{workflow.creationTimestamp.H}}:"
+                                         "{{workflow.creationTimestamp.M}}:{{workflow.creationTimestamp.S}}"
+                                         "{{workflow.creationTimestamp.z}}";
+                break;
+            case RunField::ScheduledAt:
+                if (!g.schedule) no_schedule(g, t, input);
+                out += "{{workflow.scheduledTime}}";
+                break;
             case RunField::RunName: out += "{{workflow.name}}"; break;
             case RunField::RunId: out += "{{workflow.uid}}"; break;
             case RunField::TaskName: out += t.name; break;  // an Argo DAG task's name is fixed
-            default:
-                throw Error("the Argo target cannot resolve " + std::string(run_field_name(r->field)) + " here",
-                            at(g, t, input));
+            case RunField::Status: out += "{{workflow.status}}"; break;
+            case RunField::Failures: out += "{{workflow.failures}}"; break;
         }
     } else {
         throw Error("the Argo target cannot lower " + to_debug_string(e), at(g, t, input));
@@ -297,19 +335,32 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
     return tmpl;
 }
 
-Node dag_task(const Graph& g, const Task& t, const std::string& template_name) {
+Node dag_task(const Ctx& c, const Task& t, const std::string& template_name) {
+    const Graph& g = c.g;
     Node task = Node::map();
     task.set("name", t.name);
     task.set("template", template_name);
-    if (!t.deps.empty()) {
-        Node deps = Node::seq();
-        for (TaskId d : t.deps) deps.push(g.tasks[d].name);
-        task.set("dependencies", std::move(deps));
+    // Hooks run in the exit DAG after the body: only their order among themselves remains.
+    Node deps = Node::seq();
+    for (TaskId d : t.deps) {
+        if (t.hook == Hook::None || g.tasks[d].hook != Hook::None) deps.push(g.tasks[d].name);
     }
+    if (!deps.empty()) task.set("dependencies", std::move(deps));
+    if (t.hook == Hook::Success) task.set("when", "{{workflow.status}} == Succeeded");
+    if (t.hook == Hook::Failure) task.set("when", "{{workflow.status}} != Succeeded");
     Node params = Node::seq();
     Node artifacts = Node::seq();
     for (const auto& b : t.args) {
         const Expr& e = *b.value;
+        bool from_body = false;
+        for_each_node(e, [&](const Expr& n) {
+            if (auto* o = n.as<node::TaskOutput>()) from_body = from_body || (t.hook != Hook::None && g.tasks[o->task].hook == Hook::None);
+        });
+        if (from_body) {
+            throw Error("on Argo, a hook task cannot read outputs of the pipeline's tasks: the exit handler runs "
+                        "outside their DAG",
+                        at(g, t, b.input));
+        }
         if (is_artifact(e.type)) {
             auto* o = e.as<node::TaskOutput>();
             if (!o) throw Error("the Argo target passes artifacts only from task outputs", at(g, t, b.input));
@@ -318,7 +369,7 @@ Node dag_task(const Graph& g, const Task& t, const std::string& template_name) {
             continue;
         }
         std::string text;
-        append_value_text(text, g, t, b.input, e);
+        append_value_text(text, c, t, b.input, e);
         params.push(Node::map().set("name", b.input).set("value", std::move(text)));
     }
     if (!params.empty() || !artifacts.empty()) {
@@ -332,12 +383,17 @@ Node dag_task(const Graph& g, const Task& t, const std::string& template_name) {
 
 }  // namespace
 
-doc::Node emit(const Graph& g, const Options&) {
+doc::Node emit(const Graph& g, const Options& options) {
+    const Ctx ctx{g, options};
     UniqueNames template_names;
     template_names.take(g.name);
+    const bool has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
+    const std::string exit_name = has_hooks ? template_names.claim(g.name + "-exit") : std::string();
     Node templates = Node::seq();
     templates.push(Node());  // the entry DAG, filled in below
+    if (has_hooks) templates.push(Node());  // the exit DAG
     Node dag_tasks = Node::seq();
+    Node exit_tasks = Node::seq();
     dag_tasks.items().reserve(g.tasks.size());
 
     std::unordered_map<std::string, std::string> template_by_key;
@@ -349,13 +405,17 @@ doc::Node emit(const Graph& g, const Options&) {
             it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
             templates.push(container_template(g, t, it->second));
         }
-        dag_tasks.push(dag_task(g, t, it->second));
+        (t.hook == Hook::None ? dag_tasks : exit_tasks).push(dag_task(ctx, t, it->second));
     }
     templates.items()[0] =
         Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(dag_tasks)));
+    if (has_hooks) {
+        templates.items()[1] = Node::map().set("name", exit_name).set("dag", Node::map().set("tasks", std::move(exit_tasks)));
+    }
 
     Node spec = Node::map();
     spec.set("entrypoint", g.name);
+    if (has_hooks) spec.set("onExit", exit_name);
     if (!g.params.empty()) {
         Node params = Node::seq();
         for (const auto& p : g.params) {
@@ -372,17 +432,27 @@ doc::Node emit(const Graph& g, const Options&) {
     }
     spec.set("templates", std::move(templates));
 
-    Node metadata = Node::map().set("generateName", g.name + "-");
     Node annotations = Node::map();
     if (!g.display_name.empty()) annotations.set("workflows.argoproj.io/title", g.display_name);
     if (!g.description.empty()) annotations.set("workflows.argoproj.io/description", g.description);
+    // A CronWorkflow needs a fixed name; the workflows it starts get generated ones.
+    Node metadata = Node::map().set(g.schedule ? "name" : "generateName", g.schedule ? g.name : g.name + "-");
     if (!annotations.empty()) metadata.set("annotations", std::move(annotations));
 
-    return Node::map()
-        .set("apiVersion", "argoproj.io/v1alpha1")
-        .set("kind", "Workflow")
-        .set("metadata", std::move(metadata))
-        .set("spec", std::move(spec));
+    Node doc = Node::map().set("apiVersion", "argoproj.io/v1alpha1");
+    if (!g.schedule) {
+        return doc.set("kind", "Workflow").set("metadata", std::move(metadata)).set("spec", std::move(spec));
+    }
+    // Argo 3.6 added the `schedules` list and 4.0 dropped the single `schedule`.
+    Node cron = Node::map();
+    if (options.argo_version >= Version{3, 6, 0}) {
+        cron.set("schedules", Node::seq({g.schedule->cron}));
+    } else {
+        cron.set("schedule", g.schedule->cron);
+    }
+    cron.set("timezone", is_utc(g.schedule->time_zone) ? std::string("UTC") : g.schedule->time_zone);
+    cron.set("workflowSpec", std::move(spec));
+    return doc.set("kind", "CronWorkflow").set("metadata", std::move(metadata)).set("spec", std::move(cron));
 }
 
 }  // namespace pipecc::argo

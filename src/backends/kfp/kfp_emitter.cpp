@@ -74,7 +74,9 @@ Node port_definitions(const std::vector<Port>& ports) {
 // Component placeholders in a command line, as the KFP launcher substitutes them.
 void append_command_text(std::string& out, const Component& c, const Expr& e) {
     if (auto* lit = e.as<node::Literal>()) {
-        out += lit->value.as_string();
+        out += scalar_text(lit->value);
+    } else if (auto* s = e.as<node::ToString>()) {
+        append_command_text(out, c, *s->value);
     } else if (auto* v = e.as<node::InputValue>()) {
         out += "{{$.inputs.parameters['" + v->input + "']}}";
     } else if (auto* p = e.as<node::InputPath>()) {
@@ -107,6 +109,9 @@ std::string_view run_placeholder(const Graph& g, const Task& t, RunField f) {
         case RunField::RunName: return "{{$.pipeline_job_name}}";
         case RunField::RunId: return "{{$.pipeline_job_uuid}}";
         case RunField::TaskName: return "{{$.pipeline_task_name}}";
+        case RunField::Failures:
+            throw Error("run::failures() exists only on Argo; on KFP read run::status()",
+                        Where{.pipeline = g.name, .task = t.name});
         default:
             throw Error(std::string(run_field_name(f)) + " has no KFP placeholder",
                         Where{.pipeline = g.name, .task = t.name});
@@ -119,31 +124,85 @@ Node task_output_parameter(const Graph& g, const node::TaskOutput& o) {
                                                       .set("producerTask", g.tasks[o.task].name));
 }
 
+// The normalised final status, computed by the KFP driver from the exit handler's
+// PipelineTaskFinalStatus (MLMD states on KFP, pipeline states on Vertex) with a CEL selector.
+constexpr const char* kStatusSelector =
+    "struct_value.state in ['COMPLETE', 'CACHED', 'SUCCEEDED'] ? 'Succeeded' : "
+    "struct_value.state == 'FAILED' ? 'Failed' : "
+    "struct_value.state in ['CANCELED', 'CANCELLED', 'CANCELING', 'CANCELLING'] ? 'Cancelled' : 'Error'";
+constexpr const char* kStatusChannel = "pipelinechannel--run-status";
+
+// What tasks need from their surroundings: with hooks, the body runs in the `exit-handler-1`
+// sub-DAG, which receives the pipeline parameters it uses and exports the outputs hooks read.
+struct Context {
+    const Graph& g;
+    bool has_hooks = false;
+    std::string exit_handler{};  // the sub-DAG task's name
+    std::vector<const Port*> body_params{};
+    std::vector<std::pair<std::string, const node::TaskOutput*>> exports{};
+    std::vector<Type> export_types{};
+
+    bool in_body(const Task& t) const { return has_hooks && t.hook == Hook::None; }
+
+    std::string param(const Task& t, const std::string& name) {
+        if (!in_body(t)) return name;
+        const bool known = std::any_of(body_params.begin(), body_params.end(),
+                                       [&](const Port* p) { return p->name == name; });
+        if (!known) body_params.push_back(g.find_param(name));
+        return "pipelinechannel--" + name;
+    }
+
+    // The key under which the exit handler exports a body output to a hook.
+    std::string exported(const node::TaskOutput& o, Type type) {
+        const std::string key = g.tasks[o.task].name + "-" + o.output;
+        const bool known = std::any_of(exports.begin(), exports.end(), [&](const auto& e) { return e.first == key; });
+        if (!known) {
+            exports.emplace_back(key, &o);
+            export_types.push_back(type);
+        }
+        return key;
+    }
+};
+
+Node final_status(const std::string& exit_handler) {
+    return Node::map()
+        .set("taskFinalStatus", Node::map().set("producerTask", exit_handler))
+        .set("parameterExpressionSelector", kStatusSelector);
+}
+
 // Builds one task's `inputs`. A value that is not a single reference becomes a runtime constant
 // whose `{{$.inputs.parameters['pipelinechannel--…']}}` references name extra task inputs; the
 // backend substitutes those inside longer strings (run-time placeholders it does not).
 class TaskInputs {
 public:
-    TaskInputs(const Graph& g, const Task& t) : g_(g), t_(t) {}
+    TaskInputs(Context& ctx, const Task& t) : ctx_(ctx), g_(ctx.g), t_(t) {}
 
     void bind(const std::string& input, const Expr& e) {
         if (auto* o = e.as<node::TaskOutput>()) {
-            if (is_artifact(e.type)) {
-                artifacts_.set(input, Node::map().set(
-                                          "taskOutputArtifact",
-                                          Node::map().set("outputArtifactKey", o->output).set("producerTask",
-                                                                                              g_.tasks[o->task].name)));
+            const bool artifact = is_artifact(e.type);
+            const bool from_body = t_.hook != Hook::None && g_.tasks[o->task].hook == Hook::None;
+            const std::string producer = from_body ? ctx_.exit_handler : g_.tasks[o->task].name;
+            const std::string key = from_body ? ctx_.exported(*o, e.type) : o->output;
+            if (artifact) {
+                artifacts_.set(input, Node::map().set("taskOutputArtifact", Node::map()
+                                                                                .set("outputArtifactKey", key)
+                                                                                .set("producerTask", producer)));
             } else {
-                params_.set(input, task_output_parameter(g_, *o));
+                params_.set(input, Node::map().set("taskOutputParameter", Node::map()
+                                                                              .set("outputParameterKey", key)
+                                                                              .set("producerTask", producer)));
             }
         } else if (auto* p = e.as<node::Param>()) {
+            const std::string name = ctx_.param(t_, p->name);
             if (is_artifact(e.type)) {
-                artifacts_.set(input, Node::map().set("componentInputArtifact", p->name));
+                artifacts_.set(input, Node::map().set("componentInputArtifact", name));
             } else {
-                params_.set(input, Node::map().set("componentInputParameter", p->name));
+                params_.set(input, Node::map().set("componentInputParameter", name));
             }
         } else if (auto* lit = e.as<node::Literal>()) {
             params_.set(input, constant(ir_value(lit->value)));
+        } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
+            params_.set(input, final_status(ctx_.exit_handler));
         } else if (auto* r = e.as<node::Run>()) {
             params_.set(input, constant(Node(run_placeholder(g_, t_, r->field))));
         } else {
@@ -166,23 +225,20 @@ private:
 
     void append_text(std::string& out, const Expr& e, const std::string& input) {
         if (auto* lit = e.as<node::Literal>()) {
-            const Node& v = lit->value;
-            if (v.kind() == Node::Kind::String) {
-                out += v.as_string();
-            } else if (v.kind() == Node::Kind::Float) {
-                out += doc::format_float(v.as_float());
-            } else if (v.kind() == Node::Kind::Int) {
-                out += std::to_string(v.as_int());
-            } else if (v.kind() == Node::Kind::Bool) {
-                out += v.as_bool() ? "true" : "false";
-            } else {
-                throw InternalError("non-scalar literal in a string");
-            }
+            out += scalar_text(lit->value);
         } else if (auto* p = e.as<node::Param>()) {
-            out += channel("pipelinechannel--" + p->name, Node::map().set("componentInputParameter", p->name));
+            out += channel("pipelinechannel--" + p->name,
+                           Node::map().set("componentInputParameter", ctx_.param(t_, p->name)));
         } else if (auto* o = e.as<node::TaskOutput>()) {
-            out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output,
-                           task_output_parameter(g_, *o));
+            const bool from_body = t_.hook != Hook::None && g_.tasks[o->task].hook == Hook::None;
+            Node spec = from_body ? Node::map().set("taskOutputParameter",
+                                                    Node::map()
+                                                        .set("outputParameterKey", ctx_.exported(*o, e.type))
+                                                        .set("producerTask", ctx_.exit_handler))
+                                  : task_output_parameter(g_, *o);
+            out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output, std::move(spec));
+        } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
+            out += channel(kStatusChannel, final_status(ctx_.exit_handler));
         } else if (auto* c = e.as<node::Concat>()) {
             for (const auto& part : c->parts) append_text(out, *part, input);
         } else if (auto* s = e.as<node::ToString>()) {
@@ -197,14 +253,25 @@ private:
         }
     }
 
+public:
     // Returns the placeholder text for a channel input, declaring the input once per task.
+    // A parameter "a-o" and output "o" of task "a" would share a name: the later one gets a suffix.
     std::string channel(const std::string& name, Node spec) {
-        const bool known = std::any_of(channels_.begin(), channels_.end(),
-                                       [&](const auto& c) { return c.first == name; });
-        if (!known) channels_.emplace_back(name, std::move(spec));
-        return "{{$.inputs.parameters['" + name + "']}}";
+        std::string unique = name;
+        for (int n = 2;; ++n) {
+            auto it = std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c.first == unique; });
+            if (it == channels_.end()) {
+                channels_.emplace_back(unique, std::move(spec));
+                break;
+            }
+            if (it->second == spec) break;
+            unique = name + "-" + std::to_string(n);
+        }
+        return "{{$.inputs.parameters['" + unique + "']}}";
     }
 
+private:
+    Context& ctx_;
     const Graph& g_;
     const Task& t_;
     Node params_ = Node::map();
@@ -279,17 +346,37 @@ Node kubernetes_config(const Task& t) {
     return out;
 }
 
-Node task_spec(const Graph& g, const Task& t, const std::string& component_name) {
+Node task_spec(Context& ctx, const Task& t, const std::string& component_name) {
+    const Graph& g = ctx.g;
     Node spec = Node::map();
     spec.set("taskInfo", Node::map().set("name", t.display_name));
     spec.set("componentRef", Node::map().set("name", component_name));
-    if (!t.deps.empty()) {
-        Node deps = Node::seq();
-        for (TaskId d : t.deps) deps.push(g.tasks[d].name);
-        spec.set("dependentTasks", std::move(deps));
-    }
-    TaskInputs inputs(g, t);
+    TaskInputs inputs(ctx, t);
     for (const auto& b : t.args) inputs.bind(b.input, *b.value);
+    if (t.hook == Hook::None) {
+        if (!t.deps.empty()) {
+            Node deps = Node::seq();
+            for (TaskId d : t.deps) deps.push(g.tasks[d].name);
+            spec.set("dependentTasks", std::move(deps));
+        }
+    } else {
+        // The KFP backend runs these as Argo exit hooks of the exit handler, which nothing else
+        // can wait for; and the driver reads the final status from the first dependency.
+        for (TaskId d : t.deps) {
+            if (g.tasks[d].hook != Hook::None) {
+                throw Error("on KFP, a hook task cannot wait for another hook task ('" + g.tasks[d].name + "')",
+                            Where{.pipeline = g.name, .task = t.name});
+            }
+        }
+        spec.set("dependentTasks", Node::seq({ctx.exit_handler}));
+        Node trigger = Node::map().set("strategy", "ALL_UPSTREAM_TASKS_COMPLETED");
+        if (t.hook != Hook::Exit) {
+            inputs.channel(kStatusChannel, final_status(ctx.exit_handler));
+            trigger.set("condition", "inputs.parameter_values['" + std::string(kStatusChannel) + "'] " +
+                                         (t.hook == Hook::Success ? "==" : "!=") + " 'Succeeded'");
+        }
+        spec.set("triggerPolicy", std::move(trigger));
+    }
     Node in = inputs.take();
     if (!in.empty()) spec.set("inputs", std::move(in));
     spec.set("cachingOptions", t.cache ? Node::map().set("enableCache", true) : Node::map());
@@ -309,9 +396,19 @@ Documents emit(const Graph& g, const Options& options) {
     Node components = Node::map();
     Node executors = Node::map();
     Node tasks = Node::map();
+    Node body_tasks = Node::map();
     Node k8s_executors = Node::map();
     UniqueNames names;
     names.reserve(g.tasks.size());
+    Context ctx{g};
+    ctx.has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
+    std::string exit_component;
+    if (ctx.has_hooks) {
+        UniqueNames task_names;
+        for (const auto& t : g.tasks) task_names.take(t.name);
+        ctx.exit_handler = task_names.claim("exit-handler-1");
+        exit_component = "comp-" + names.claim("exit-handler-1");
+    }
     components.entries().reserve(g.tasks.size());
     executors.entries().reserve(g.tasks.size());
     tasks.entries().reserve(g.tasks.size());
@@ -330,8 +427,54 @@ Documents emit(const Graph& g, const Options& options) {
         if (Node out = port_definitions(c.outputs); !out.is_null()) comp.set("outputDefinitions", std::move(out));
         components.set(comp_name, std::move(comp));
         executors.set(exec_name, executor(c, t));
-        tasks.set(t.name, task_spec(g, t, comp_name));
+        (ctx.in_body(t) ? body_tasks : tasks).set(t.name, task_spec(ctx, t, comp_name));
         if (Node k8s = kubernetes_config(t); !k8s.empty()) k8s_executors.set(exec_name, std::move(k8s));
+    }
+
+    if (ctx.has_hooks) {
+        // The kfp SDK's ExitHandler shape: the body as a sub-DAG task that the hooks follow.
+        Node channels = Node::map();
+        Node defs = Node::map();
+        for (const Port* p : ctx.body_params) {
+            channels.set("pipelinechannel--" + p->name, Node::map().set("componentInputParameter", p->name));
+            defs.set("pipelinechannel--" + p->name, Node::map().set("parameterType", parameter_type(p->type)));
+        }
+        Node dag = Node::map().set("tasks", std::move(body_tasks));
+        Node out_params = Node::map(), out_artifacts = Node::map(), sel_params = Node::map(), sel_artifacts = Node::map();
+        for (std::size_t i = 0; i < ctx.exports.size(); ++i) {
+            const auto& [key, o] = ctx.exports[i];
+            const std::string producer = g.tasks[o->task].name;
+            if (is_artifact(ctx.export_types[i])) {
+                out_artifacts.set(key, Node::map().set("artifactType", artifact_type(ctx.export_types[i])));
+                sel_artifacts.set(key, Node::map().set(
+                                           "artifactSelectors",
+                                           Node::seq({Node::map().set("outputArtifactKey", o->output).set("producerSubtask", producer)})));
+            } else {
+                out_params.set(key, Node::map().set("parameterType", parameter_type(ctx.export_types[i])));
+                sel_params.set(key, Node::map().set("valueFromParameter", Node::map()
+                                                                              .set("outputParameterKey", o->output)
+                                                                              .set("producerSubtask", producer)));
+            }
+        }
+        Node exit_comp = Node::map();
+        if (!sel_params.empty() || !sel_artifacts.empty()) {
+            Node outputs = Node::map();
+            if (!sel_artifacts.empty()) outputs.set("artifacts", std::move(sel_artifacts));
+            if (!sel_params.empty()) outputs.set("parameters", std::move(sel_params));
+            dag.set("outputs", std::move(outputs));
+            Node out_defs = Node::map();
+            if (!out_artifacts.empty()) out_defs.set("artifacts", std::move(out_artifacts));
+            if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
+            exit_comp.set("outputDefinitions", std::move(out_defs));
+        }
+        exit_comp.set("dag", std::move(dag));
+        if (!defs.empty()) exit_comp.set("inputDefinitions", Node::map().set("parameters", std::move(defs)));
+        components.set(exit_component, std::move(exit_comp));
+        Node handler = Node::map()
+                           .set("componentRef", Node::map().set("name", exit_component))
+                           .set("taskInfo", Node::map().set("name", ctx.exit_handler));
+        if (!channels.empty()) handler.set("inputs", Node::map().set("parameters", std::move(channels)));
+        tasks.set(ctx.exit_handler, std::move(handler));
     }
 
     Node root = Node::map();
@@ -361,6 +504,10 @@ Documents emit(const Graph& g, const Options& options) {
 
 std::string render_yaml(const Graph& g, const Documents& d) {
     std::string out = "# PIPELINE DEFINITION\n# Name: " + g.name + "\n";
+    if (g.schedule) {
+        // IR has no schedule field; `pipecc deploy` reads these lines.
+        out += "# Schedule: " + g.schedule->cron + "\n# Time zone: " + g.schedule->time_zone + "\n";
+    }
     if (!g.params.empty()) {
         out += "# Inputs:\n";
         for (const auto& p : g.params) {

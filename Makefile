@@ -1,9 +1,11 @@
 # The two entry points: `make demo` and `make test`. Both install missing Debian packages first.
 BUILD ?= build
+# The same suite again under AddressSanitizer and UndefinedBehaviorSanitizer, so memory errors fail CI.
+SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 EXAMPLES := $(basename $(notdir $(wildcard examples/*.cpp)))
 
-.PHONY: deps build demo test clean
+.PHONY: deps build build-asan demo test clean
 
 deps:
 	@.ci/install-deps
@@ -20,8 +22,15 @@ demo: build
 	  echo "out/$$e.kfp.yaml out/$$e.argo.yaml" || exit 1; \
 	done
 
-test: build
+build-asan: deps
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIPECC_SANITIZE=address,undefined \
+	  -DPIPECC_BUILD_BENCH=OFF > /dev/null
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+
+test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) $(SAN_BUILD) out

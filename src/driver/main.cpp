@@ -47,6 +47,14 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
         }
         const std::string text = compile_checked(
             g, {.target = target, .format = format, .argo_version = *argo::parse_version(argo_version)});
+        // Argo keeps a workflow in one etcd object (about 1.5 MB at most, status included).
+        constexpr std::size_t kArgoWarnBytes = 1'000'000;
+        if (target == Target::Argo && text.size() > kArgoWarnBytes) {
+            std::cerr << "warning: the Argo workflow is " << text.size() / 1000
+                      << " kB; Argo stores it in one etcd object (about 1.5 MB with its status). Shrink it by "
+                         "giving repeated tasks identical settings (they then share one template), moving long "
+                         "scripts into images, or splitting the pipeline.\n";
+        }
         if (output == "-") {
             std::cout << text << std::flush;
         } else {

@@ -118,12 +118,6 @@ std::string_view run_placeholder(const Graph& g, const Task& t, RunField f) {
     }
 }
 
-Node task_output_parameter(const Graph& g, const node::TaskOutput& o) {
-    return Node::map().set("taskOutputParameter", Node::map()
-                                                      .set("outputParameterKey", o.output)
-                                                      .set("producerTask", g.tasks[o.task].name));
-}
-
 // The normalised final status, computed by the KFP driver from the exit handler's
 // PipelineTaskFinalStatus (MLMD states on KFP, pipeline states on Vertex) with a CEL selector.
 constexpr const char* kStatusSelector =
@@ -179,19 +173,7 @@ public:
 
     void bind(const std::string& input, const Expr& e) {
         if (auto* o = e.as<node::TaskOutput>()) {
-            const bool artifact = is_artifact(e.type);
-            const bool from_body = t_.hook != Hook::None && g_.tasks[o->task].hook == Hook::None;
-            const std::string producer = from_body ? ctx_.exit_handler : g_.tasks[o->task].name;
-            const std::string key = from_body ? ctx_.exported(*o, e.type) : o->output;
-            if (artifact) {
-                artifacts_.set(input, Node::map().set("taskOutputArtifact", Node::map()
-                                                                                .set("outputArtifactKey", key)
-                                                                                .set("producerTask", producer)));
-            } else {
-                params_.set(input, Node::map().set("taskOutputParameter", Node::map()
-                                                                              .set("outputParameterKey", key)
-                                                                              .set("producerTask", producer)));
-            }
+            (is_artifact(e.type) ? artifacts_ : params_).set(input, output_ref(*o, e.type));
         } else if (auto* p = e.as<node::Param>()) {
             const std::string name = ctx_.param(t_, p->name);
             if (is_artifact(e.type)) {
@@ -221,6 +203,20 @@ public:
     }
 
 private:
+    // A reference to a task's output. A hook reads a body task's output through the exit
+    // handler's exported outputs, since the body runs inside that sub-DAG.
+    Node output_ref(const node::TaskOutput& o, Type type) {
+        const bool from_body = t_.hook != Hook::None && g_.tasks[o.task].hook == Hook::None;
+        const std::string producer = from_body ? ctx_.exit_handler : g_.tasks[o.task].name;
+        const std::string key = from_body ? ctx_.exported(o, type) : o.output;
+        if (is_artifact(type)) {
+            return Node::map().set("taskOutputArtifact",
+                                   Node::map().set("outputArtifactKey", key).set("producerTask", producer));
+        }
+        return Node::map().set("taskOutputParameter",
+                               Node::map().set("outputParameterKey", key).set("producerTask", producer));
+    }
+
     static Node constant(Node value) { return Node::map().set("runtimeValue", Node::map().set("constant", std::move(value))); }
 
     void append_text(std::string& out, const Expr& e, const std::string& input) {
@@ -230,13 +226,7 @@ private:
             out += channel("pipelinechannel--" + p->name,
                            Node::map().set("componentInputParameter", ctx_.param(t_, p->name)));
         } else if (auto* o = e.as<node::TaskOutput>()) {
-            const bool from_body = t_.hook != Hook::None && g_.tasks[o->task].hook == Hook::None;
-            Node spec = from_body ? Node::map().set("taskOutputParameter",
-                                                    Node::map()
-                                                        .set("outputParameterKey", ctx_.exported(*o, e.type))
-                                                        .set("producerTask", ctx_.exit_handler))
-                                  : task_output_parameter(g_, *o);
-            out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output, std::move(spec));
+            out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output, output_ref(*o, e.type));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
             out += channel(kStatusChannel, final_status(ctx_.exit_handler));
         } else if (auto* c = e.as<node::Concat>()) {

@@ -1,0 +1,24 @@
+// The `pipecc` command-line tool. Pipeline programs compile themselves (PIPECC_MAIN); this tool
+// works on files: component YAML today.
+#include <iostream>
+
+#include "commands.hpp"
+#include "pipecc/compile.hpp"
+#include "pipecc/error.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app("pipecc: typed ML pipelines for Kubeflow Pipelines, Vertex AI and Argo Workflows");
+    app.set_version_flag("--version", "pipecc " + std::string(pipecc::version()));
+    app.require_subcommand(1);
+    pipecc::cli::ExitCode exit;
+    pipecc::cli::add_component_command(app, exit);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    } catch (const pipecc::Error& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return exit.value != 0 ? exit.value : 1;
+    }
+    return exit.value;
+}

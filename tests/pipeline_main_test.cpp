@@ -1,0 +1,101 @@
+// PIPECC_MAIN's driver: flags, exit codes, output files and warnings.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "pipecc/pipecc.hpp"
+
+using namespace pipecc;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+// Runs run_main with `args`, capturing what it prints.
+Run run_program(std::vector<std::string> args, const std::function<Pipeline()>& factory) {
+    args.insert(args.begin(), "pipeline");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::ostringstream out, err;
+    auto* old_out = std::cout.rdbuf(out.rdbuf());
+    auto* old_err = std::cerr.rdbuf(err.rdbuf());
+    const int code = run_main(static_cast<int>(argv.size()), argv.data(), factory);
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    return {code, out.str(), err.str()};
+}
+
+Pipeline small() {
+    Pipeline p("small");
+    p.add(Component("say").image("alpine:3.20").command({"echo", "hi"}));
+    return p;
+}
+
+Pipeline broken() {
+    Pipeline p("broken");
+    p.add(Component("say").image("alpine:3.20").input<String>("msg"));
+    return p;
+}
+
+// Tasks with distinct display names cannot share Argo templates, so the workflow grows large.
+Pipeline huge() {
+    Pipeline p("huge");
+    const auto c = Component("step").image("alpine:3.20").command({"sh", "-c", std::string(200, 'x')});
+    for (int i = 0; i < 3000; ++i) p.add(c).display_name("Step number " + std::to_string(i));
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("a pipeline program writes the chosen target to stdout by default", "[main]") {
+    const Run kfp = run_program({}, small);
+    CHECK(kfp.code == 0);
+    CHECK_THAT(kfp.out, Catch::Contains("schemaVersion: 2.1.0"));
+    const Run argo = run_program({"--target", "argo"}, small);
+    CHECK(argo.code == 0);
+    CHECK_THAT(argo.out, Catch::StartsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"));
+    const Run json = run_program({"--format", "json"}, small);
+    CHECK_THAT(json.out, Catch::StartsWith("{\n  \"components\": {"));
+}
+
+TEST_CASE("a pipeline error exits 1 with the place and leaves the output file untouched", "[main]") {
+    const fs::path file = fs::temp_directory_path() / "pipecc-main-test.yaml";
+    std::ofstream(file) << "previous\n";
+    const Run r = run_program({"-o", file.string()}, broken);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("error: pipeline 'broken', task 'say', input 'msg': required input"));
+    std::ifstream in(file);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    CHECK(content == "previous\n");
+    fs::remove(file);
+}
+
+TEST_CASE("a bad command line exits 2", "[main]") {
+    CHECK(run_program({"--target", "airflow"}, small).code == 2);
+    CHECK(run_program({"--argo-version", "three"}, small).code == 2);
+    CHECK(run_program({"--no-such-flag"}, small).code == 2);
+}
+
+TEST_CASE("--version and --help exit 0", "[main]") {
+    const Run v = run_program({"--version"}, small);
+    CHECK(v.code == 0);
+    CHECK_THAT(v.out, Catch::Contains(std::string(version())));
+    CHECK(run_program({"--help"}, small).code == 0);
+}
+
+TEST_CASE("an Argo workflow over 1 MB is written with a warning that says how to shrink it", "[main]") {
+    const Run r = run_program({"--target", "argo"}, huge);
+    CHECK(r.code == 0);
+    REQUIRE(r.out.size() > 1'000'000);
+    CHECK_THAT(r.err, Catch::Contains("warning: the Argo workflow is"));
+    CHECK_THAT(r.err, Catch::Contains("share one template"));
+    CHECK(run_program({"--target", "argo"}, small).err.empty());
+}

@@ -40,13 +40,13 @@ Node Node::seq(std::initializer_list<Node> items) {
     return n;
 }
 
-Node& Node::set(std::string key, Node value) {
+Node& Node::set(std::string key, Node value) & {
     adopt_kind(kind_, Kind::Map, "set");
     entries_.push_back(Entry{std::move(key), std::move(value)});
     return *this;
 }
 
-Node& Node::push(Node value) {
+Node& Node::push(Node value) & {
     adopt_kind(kind_, Kind::Seq, "push");
     items_.push_back(std::move(value));
     return *this;

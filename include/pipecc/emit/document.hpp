@@ -2,8 +2,8 @@
 /// The output document tree that emitters build and writers render as block YAML or JSON.
 ///
 /// Emitters build a `doc::Node` tree in the order the target expects, then call `to_yaml` or
-/// `to_json`. The writers are our own because yaml-cpp's emitter is ~50x too slow for the compile
-/// targets (see bench/README.md); yaml-cpp is used only to read.
+/// `to_json`. The writers are our own because yaml-cpp's emitter writes about 8 MB/s, far too slow
+/// for a 100,000-task pipeline; yaml-cpp is used only to read.
 
 #include <cstdint>
 #include <initializer_list>
@@ -55,9 +55,13 @@ public:
     const std::string& as_string() const { return str_; }
 
     /// Appends `key: value` to a map (no look-up: callers keep keys unique). Returns *this.
-    Node& set(std::string key, Node value);
+    Node& set(std::string key, Node value) &;
+    /// On a temporary, returns it as an rvalue, so `Node::map().set(...).set(...)` moves into its
+    /// parent instead of being copied.
+    Node&& set(std::string key, Node value) && { return std::move(set(std::move(key), std::move(value))); }
     /// Appends to a sequence. Returns *this.
-    Node& push(Node value);
+    Node& push(Node value) &;
+    Node&& push(Node value) && { return std::move(push(std::move(value))); }
     /// The value under `key` in a map, creating an empty map there if absent (linear look-up:
     /// for small maps only).
     Node& at(std::string_view key);

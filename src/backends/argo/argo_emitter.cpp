@@ -74,9 +74,25 @@ void append_command_text(std::string& out, const Expr& e) {
     }
 }
 
-Node command_line(const std::vector<ExprPtr>& parts) {
+// Whether an if_present() placeholder takes its `then` items for this task: the task binds the
+// input or the input has a default (KFP v1's compile-time isPresent).
+bool input_present(const Component& c, const Task& t, const std::string& input) {
+    const Port* port = c.find_input(input);
+    if (port && port->default_value) return true;
+    return std::any_of(t.args.begin(), t.args.end(), [&](const Binding& b) { return b.input == input; });
+}
+
+Node command_line(const Component& c, const Task& t, const std::vector<ExprPtr>& parts) {
     Node out = Node::seq();
     for (const auto& part : parts) {
+        if (auto* p = part->as<node::IfPresent>()) {
+            for (const auto& item : input_present(c, t, p->input) ? p->then_args : p->else_args) {
+                std::string text;
+                append_command_text(text, *item);
+                out.push(std::move(text));
+            }
+            continue;
+        }
         std::string text;
         append_command_text(text, *part);
         out.push(std::move(text));
@@ -248,8 +264,9 @@ Node resources(const Graph& g, const Task& t) {
 Node container(const Graph& g, const Component& c, const Task& t) {
     Node out = Node::map();
     out.set("image", c.image);
-    if (!c.command.empty()) out.set("command", command_line(c.command));
-    if (!c.args.empty()) out.set("args", command_line(c.args));
+    // if_present() items may expand to nothing: an empty list is left out.
+    if (Node command = command_line(c, t, c.command); !command.empty()) out.set("command", std::move(command));
+    if (Node args = command_line(c, t, c.args); !args.empty()) out.set("args", std::move(args));
     Node env = Node::seq();
     for (const auto* list : {&c.env, &t.env}) {
         for (const auto& e : *list) env.push(Node::map().set("name", e.name).set("value", e.value));
@@ -266,7 +283,7 @@ Node container(const Graph& g, const Component& c, const Task& t) {
 
 // Everything outside the component that shapes a task's template; tasks with equal keys and the
 // same component share one template.
-std::string settings_key(const Task& t) {
+std::string settings_key(const Graph& g, const Task& t) {
     std::string key;
     auto add = [&key](const std::string& s) {
         key += std::to_string(s.size());
@@ -292,6 +309,14 @@ std::string settings_key(const Task& t) {
     add(std::to_string(t.timeout_seconds));
     add(t.cache ? "1" : "0");
     add(t.display_name == t.name ? "" : t.display_name);
+    // if_present() items are resolved per task: which of their inputs this task has.
+    key += '|';
+    const Component& c = g.component_of(t);
+    for (const auto* list : {&c.command, &c.args}) {
+        for (const auto& part : *list) {
+            if (auto* p = part->as<node::IfPresent>()) add(p->input + (input_present(c, t, p->input) ? "=1" : "=0"));
+        }
+    }
     return key;
 }
 
@@ -399,7 +424,7 @@ doc::Node emit(const Graph& g, const Options& options) {
     std::unordered_map<std::string, std::string> template_by_key;
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
-        std::string key = std::to_string(t.component) + '#' + settings_key(t);
+        std::string key = std::to_string(t.component) + '#' + settings_key(g, t);
         auto [it, inserted] = template_by_key.try_emplace(std::move(key));
         if (inserted) {
             it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
@@ -441,7 +466,8 @@ doc::Node emit(const Graph& g, const Options& options) {
 
     Node doc = Node::map().set("apiVersion", "argoproj.io/v1alpha1");
     if (!g.schedule) {
-        return doc.set("kind", "Workflow").set("metadata", std::move(metadata)).set("spec", std::move(spec));
+        doc.set("kind", "Workflow").set("metadata", std::move(metadata)).set("spec", std::move(spec));
+        return doc;
     }
     // Argo 3.6 added the `schedules` list and 4.0 dropped the single `schedule`.
     Node cron = Node::map();
@@ -452,7 +478,8 @@ doc::Node emit(const Graph& g, const Options& options) {
     }
     cron.set("timezone", is_utc(g.schedule->time_zone) ? std::string("UTC") : g.schedule->time_zone);
     cron.set("workflowSpec", std::move(spec));
-    return doc.set("kind", "CronWorkflow").set("metadata", std::move(metadata)).set("spec", std::move(cron));
+    doc.set("kind", "CronWorkflow").set("metadata", std::move(metadata)).set("spec", std::move(cron));
+    return doc;
 }
 
 }  // namespace pipecc::argo

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 
 #include "pipecc/backends/kfp.hpp"
 #include "pipecc/error.hpp"
@@ -92,9 +93,80 @@ void append_command_text(std::string& out, const Component& c, const Expr& e) {
     }
 }
 
+// A JSON string as Python's json.dumps writes it (ensure_ascii), which is what the kfp SDK puts
+// inside its `{"IfPresent": ...}` items.
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto escape = [&](std::uint32_t u) {
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4) out += hex[(u >> shift) & 0xF];
+    };
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                default:
+                    if (c < 0x20 || c == 0x7F) {
+                        escape(c);
+                    } else {
+                        out += static_cast<char>(c);
+                    }
+            }
+            ++i;
+            continue;
+        }
+        // Decode one UTF-8 sequence (the loaders only admit valid UTF-8).
+        const int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        std::uint32_t cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+        for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        i += len;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            escape(0xD800 + (cp >> 10));
+            escape(0xDC00 + (cp & 0x3FF));
+        } else {
+            escape(cp);
+        }
+    }
+    out += '"';
+}
+
+// The kfp SDK's IfPresentPlaceholder: one command-line item holding JSON that the KFP driver
+// expands to the Then or Else items, e.g.
+// {"IfPresent": {"InputName": "x", "Then": ["--x", "{{$.inputs.parameters['x']}}"]}}
+std::string if_present_text(const Component& c, const node::IfPresent& p) {
+    auto list = [&](const std::vector<ExprPtr>& items) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            std::string text;
+            append_command_text(text, c, *items[i]);
+            if (i) out += ", ";
+            append_json_string(out, text);
+        }
+        return out + "]";
+    };
+    std::string out = "{\"IfPresent\": {\"InputName\": ";
+    append_json_string(out, p.input);
+    out += ", \"Then\": " + list(p.then_args);
+    if (!p.else_args.empty()) out += ", \"Else\": " + list(p.else_args);
+    return out + "}}";
+}
+
 Node command_line(const Component& c, const std::vector<ExprPtr>& parts) {
     Node out = Node::seq();
     for (const auto& part : parts) {
+        if (auto* p = part->as<node::IfPresent>()) {
+            out.push(if_present_text(c, *p));
+            continue;
+        }
         std::string text;
         append_command_text(text, c, *part);
         out.push(std::move(text));
@@ -294,11 +366,24 @@ Node resources(const Resources& r) {
     return out;
 }
 
-Node executor(const Component& c, const Task& t) {
+// What every task of one component shares; built once per component, copied per task.
+struct ComponentParts {
+    Node inputs;
+    Node outputs;
+    Node command;
+    Node args;
+};
+
+ComponentParts component_parts(const Component& c) {
+    return {port_definitions(c.inputs), port_definitions(c.outputs),
+            c.command.empty() ? Node() : command_line(c, c.command), c.args.empty() ? Node() : command_line(c, c.args)};
+}
+
+Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
     Node container = Node::map();
     container.set("image", c.image);
-    if (!c.command.empty()) container.set("command", command_line(c, c.command));
-    if (!c.args.empty()) container.set("args", command_line(c, c.args));
+    if (!parts.command.is_null()) container.set("command", parts.command);
+    if (!parts.args.is_null()) container.set("args", parts.args);
     if (!c.env.empty() || !t.env.empty()) {
         Node env = Node::seq();
         for (const auto* list : {&c.env, &t.env}) {
@@ -404,6 +489,7 @@ Documents emit(const Graph& g, const Options& options) {
     tasks.entries().reserve(g.tasks.size());
 
     // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
+    std::vector<std::optional<ComponentParts>> parts(g.components.size());
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
         const Component& c = g.component_of(t);
@@ -411,12 +497,14 @@ Documents emit(const Graph& g, const Options& options) {
         const std::string comp_name = "comp-" + base;
         const std::string exec_name = "exec-" + base;
 
+        std::optional<ComponentParts>& cached = parts[t.component];
+        if (!cached) cached = component_parts(c);
         Node comp = Node::map();
         comp.set("executorLabel", exec_name);
-        if (Node in = port_definitions(c.inputs); !in.is_null()) comp.set("inputDefinitions", std::move(in));
-        if (Node out = port_definitions(c.outputs); !out.is_null()) comp.set("outputDefinitions", std::move(out));
+        if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
+        if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
         components.set(comp_name, std::move(comp));
-        executors.set(exec_name, executor(c, t));
+        executors.set(exec_name, executor(c, *cached, t));
         (ctx.in_body(t) ? body_tasks : tasks).set(t.name, task_spec(ctx, t, comp_name));
         if (Node k8s = kubernetes_config(t); !k8s.empty()) k8s_executors.set(exec_name, std::move(k8s));
     }

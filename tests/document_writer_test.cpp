@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -234,6 +235,21 @@ TEST_CASE("Node equality is deep and typed", "[document]") {
     Node longer = tree();
     longer.set("c", 1);
     CHECK(tree() != longer);
+}
+
+TEST_CASE("Node refuses unsigned integers above INT64_MAX instead of wrapping them", "[document]") {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr auto kMaxUnsigned = static_cast<unsigned long>(kMax);
+    CHECK(Node(kMaxUnsigned).as_int() == kMax);
+    CHECK(Node(0UL).as_int() == 0);
+    CHECK(Node(std::numeric_limits<unsigned>::max()).as_int() == 4294967295);
+    CHECK(to_yaml(Node(kMaxUnsigned)) == "9223372036854775807\n");
+
+    CHECK_THROWS_AS(Node(kMaxUnsigned + 1), std::out_of_range);
+    CHECK_THROWS_AS(Node(std::numeric_limits<unsigned long>::max()), std::out_of_range);
+    CHECK_THROWS_AS(Node::map().set("n", std::size_t{1} << 63), std::out_of_range);
+    CHECK_THROWS_WITH(Node(std::numeric_limits<unsigned long>::max()),
+                      Catch::Contains("18446744073709551615") && Catch::Contains("INT64_MAX"));
 }
 
 TEST_CASE("format_float gives the shortest round-trip text, always float-looking", "[document]") {

@@ -64,11 +64,13 @@ TEST_CASE("names: a pipeline name without letters or digits is rejected", "[chec
 TEST_CASE("names: the pipeline name is sanitised, and the user's spelling kept as display name",
           "[checks][names]") {
     Pipeline p("Daily Thanks!");
+    p.add(test::component("c"), "t");
     const auto g = check(p);
     CHECK(g.name == "daily-thanks");
     CHECK(g.display_name == "Daily Thanks!");
 
     Pipeline plain("daily");
+    plain.add(test::component("c"), "t");
     CHECK(check(plain).display_name.empty());
 }
 
@@ -77,6 +79,7 @@ TEST_CASE("names: invalid parameter names are rejected", "[checks][names]") {
         CAPTURE(bad);
         Pipeline p("p");
         p.param<String>(bad);
+        p.add(test::component("c"), "t");
         auto e = check_error(p);
         REQUIRE(e);
         CHECK_THAT(e->what(), Contains("parameter name '" + bad + "' is not valid"));
@@ -84,6 +87,7 @@ TEST_CASE("names: invalid parameter names are rejected", "[checks][names]") {
     }
     Pipeline ok("p");
     ok.param<String>("_ok-name_2");
+    ok.add(test::component("c"), "t");
     CHECK_NOTHROW(check(ok));
 }
 

@@ -1,9 +1,86 @@
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
 #include "commands.hpp"
+#include "pipecc/compile.hpp"
+#include "pipecc/dsl/export_component.hpp"
+#include "pipecc/dsl/load_component.hpp"
+#include "pipecc/error.hpp"
 
 namespace pipecc::cli {
+namespace {
 
-void add_component_command(CLI::App& app, ExitCode&) {
-    app.add_subcommand("component", "Read, convert and export component files")->require_subcommand(1);
+struct ConvertOptions {
+    std::string input;
+    std::string output = "-";
+    std::string to = "kfp";
+};
+
+// "FILE:LINE:COL: error: message", or "error: message" without a place.
+void report(const Error& e) {
+    const std::string place = e.where().describe();
+    std::cerr << (place.empty() ? std::string() : place + ": ") << "error: " << e.message() << '\n';
+}
+
+// Reads `in` (KFP v1 or v2 component YAML) and writes it as KFP v2 component YAML to `out`.
+// Exit codes: 1 for a component file pipecc refuses, 2 for a file it cannot read or write.
+void convert(const ConvertOptions& o, ExitCode& exit) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(o.input, ec) || !std::ifstream(o.input, std::ios::binary)) {
+        std::cerr << o.input << ": error: cannot read the file"
+                  << (std::filesystem::exists(o.input, ec) ? "" : ": no such file") << '\n';
+        exit.value = 2;
+        return;
+    }
+    std::string text;
+    try {
+        text = export_component(load_component(o.input));
+    } catch (const Error& e) {
+        report(e);
+        exit.value = 1;
+        return;
+    }
+    if (o.output == "-") {
+        std::cout << text;
+        return;
+    }
+    try {
+        write_file_atomic(o.output, text);
+    } catch (const Error& e) {
+        report(e);
+        exit.value = 2;
+    }
+}
+
+CLI::App* add_convert(CLI::App& parent, const char* name, const char* help, bool with_to, ExitCode& exit) {
+    auto options = std::make_shared<ConvertOptions>();
+    CLI::App* cmd = parent.add_subcommand(name, help);
+    cmd->add_option("input", options->input, "a component file: KFP v1 component.yaml or KFP v2 component YAML")
+        ->required();
+    cmd->add_option("-o,--output", options->output,
+                    "the output file; '-' or none for stdout. Written to a temporary file and renamed, so on any "
+                    "error an existing file is left untouched");
+    if (with_to) {
+        cmd->add_option("--to", options->to, "the output format: kfp (KFP v2 component YAML, the default)")
+            ->check(CLI::IsMember({"kfp"}));
+    }
+    cmd->callback([options, &exit] { convert(*options, exit); });
+    return cmd;
+}
+
+}  // namespace
+
+void add_component_command(CLI::App& app, ExitCode& exit) {
+    CLI::App* component = app.add_subcommand("component", "Read, convert and export component files");
+    component->require_subcommand(1);
+    add_convert(*component, "convert", "Convert a KFP v1 or v2 component file to KFP v2 component YAML (--to kfp)",
+                true, exit);
+    add_convert(*component, "export",
+                "Write any component file as KFP v2 component YAML, the form the kfp SDK's "
+                "load_component_from_file reads (pipeline programs call pipecc::export_component)",
+                false, exit);
 }
 
 }  // namespace pipecc::cli

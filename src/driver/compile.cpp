@@ -32,7 +32,8 @@ graph::Graph check(const Pipeline& pipeline, std::ostream* trace) {
 std::string compile_checked(const graph::Graph& g, const CompileOptions& options) {
     if (options.target == Target::Kfp) {
         // KFP's driver resolves run values only as an input's whole value and cannot format them.
-        constexpr graph::RunValueSupport kfp_support{.formats_times = false, .run_values_in_strings = false};
+        constexpr graph::RunValueSupport kfp_support{
+            .formats_times = false, .run_values_in_strings = false, .hooks_read_body_outputs = true};
         std::optional<graph::Graph> lowered;
         if (graph::needs_resolver(g, kfp_support)) {
             lowered.emplace(g);
@@ -42,6 +43,7 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
         const kfp::Documents docs = kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version())});
         return options.format == Format::Json ? kfp::render_json(out, docs) : kfp::render_yaml(out, docs);
     }
+    argo::check(g, {.argo_version = options.argo_version});
     // Argo before 3.2.4 has no expression templates: only UTC creation-time sub-keys resolve there.
     const bool expressions = options.argo_version >= argo::kExpressionsSince;
     const graph::RunValueSupport argo_support{.formats_times = expressions,

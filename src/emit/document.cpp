@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace pipecc::doc {
 namespace {
@@ -26,6 +29,13 @@ bool same_float(double a, double b) {
 }
 
 }  // namespace
+
+void Node::throw_out_of_range(unsigned long long value) {
+    throw std::out_of_range("doc::Node: unsigned integer " + std::to_string(value) +
+                            " is above INT64_MAX (" +
+                            std::to_string(std::numeric_limits<std::int64_t>::max()) +
+                            "), the largest integer a node holds");
+}
 
 Node Node::map() {
     Node n;

@@ -87,6 +87,14 @@ std::string to_debug_string(const Expr& e) {
         std::string operator()(const node::FormatTime& n) const {
             return to_debug_string(*n.time) + ".in_zone(\"" + n.zone + "\").format(\"" + n.format + "\")";
         }
+        std::string operator()(const node::IfPresent& n) const {
+            auto list = [](const std::vector<ExprPtr>& args) {
+                std::string out = "[";
+                for (std::size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + to_debug_string(*args[i]);
+                return out + "]";
+            };
+            return "if_present(" + n.input + ", then " + list(n.then_args) + ", else " + list(n.else_args) + ")";
+        }
     };
     return std::visit(Visitor{}, e.node);
 }

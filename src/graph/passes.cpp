@@ -95,8 +95,18 @@ void check_names(Graph& g) {
     }
 }
 
+// --- tasks -------
+void check_has_body(const Graph& g) {
+    const bool body = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook == Hook::None; });
+    if (!body) {
+        throw Error(g.tasks.empty() ? "the pipeline has no tasks" : "the pipeline has only hook tasks; add at least one task with add()",
+                    at_pipeline(g));
+    }
+}
+
 // --- references ----------------------------------------------------------------------------------
 void check_references(Graph& g) {
+    check_has_body(g);
     for (const auto& t : g.tasks) {
         for (const auto& b : t.args) {
             for_each_node(*b.value, [&](const Expr& e) {
@@ -171,6 +181,22 @@ void check_component_scope(const Graph& g, const Component& c) {
             } else if (auto* op = e.as<node::OutputPath>()) {
                 if (!c.find_output(op->output)) {
                     throw fail("output_path(\"" + op->output + "\") names no declared output");
+                }
+            } else if (auto* ip = e.as<node::IfPresent>()) {
+                if (&e != arg.get()) {
+                    throw fail(to_debug_string(e) +
+                               " must be a whole command-line item, not part of a concatenation or another "
+                               "if_present (the KFP backend resolves it only there)");
+                }
+                if (!c.find_input(ip->input)) throw fail("if_present(\"" + ip->input + "\") names no declared input");
+                for (const auto* list : {&ip->then_args, &ip->else_args}) {
+                    for (const auto& item : *list) {
+                        for_each_node(*item, [&](const Expr& inner) {
+                            if (inner.as<node::IfPresent>()) {
+                                throw fail("if_present(\"" + ip->input + "\") may not contain another if_present");
+                            }
+                        });
+                    }
                 }
             } else if (e.as<node::Param>() || e.as<node::TaskOutput>() || e.as<node::Run>() ||
                        e.as<node::FormatTime>()) {
@@ -426,7 +452,8 @@ const std::vector<Pass>& passes() {
     static const std::vector<Pass> list = {
         {"names", "pipeline, parameter, port and task names are valid and unique as DNS-1123 names",
          check_names},
-        {"references", "parameters and task outputs exist and belong to this pipeline", check_references},
+        {"references", "the pipeline has tasks; parameters and task outputs exist and belong to this pipeline",
+         check_references},
         {"scopes", "placeholders and run-time values appear only where an engine can resolve them",
          check_scopes},
         {"time", "time formats use only directives every engine lowers; time zones exist in the tz database",

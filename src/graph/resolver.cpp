@@ -19,7 +19,11 @@ bool native_format(const node::FormatTime& f, const RunValueSupport& s) {
 
 bool unsupported(const Expr& e, bool whole, const RunValueSupport& s) {
     if (auto* f = e.as<node::FormatTime>()) return !native_format(*f, s);
-    if (e.as<node::Run>()) return !whole && !s.run_values_in_strings;
+    if (auto* r = e.as<node::Run>()) {
+        // The final status and failures are the backend's own to render or reject.
+        if (r->field == RunField::Status || r->field == RunField::Failures) return false;
+        return !whole && !s.run_values_in_strings;
+    }
     if (auto* c = e.as<node::Concat>()) {
         for (const auto& part : c->parts) {
             if (unsupported(*part, false, s)) return true;
@@ -59,6 +63,12 @@ public:
     ExprPtr rewrite(const ExprPtr& e, bool whole, const Task& t, const std::string& input) {
         if (auto* f = e->as<node::FormatTime>()) {
             if (native_format(*f, support_)) return e;
+            if (t.hook != Hook::None && !support_.hooks_read_body_outputs) {
+                throw Error("this target formats " + to_debug_string(*e) +
+                                " in a resolver step, whose outputs a hook task cannot read here; format it in "
+                                "a pipeline task, or target an engine that formats times itself (Argo >= 3.2.4)",
+                            Where{.pipeline = g_.name, .task = t.name, .input = input});
+            }
             const auto* run = f->time->as<node::Run>();
             if (!run) throw InternalError("a formatted time that is not a run value");
             return output(run->field, f->format.empty() ? std::string(kIsoFormat) : f->format, f->zone);
@@ -90,6 +100,8 @@ public:
         c.name = "resolve-run-values";
         c.description = "Formats run-time values that the engine cannot format itself (added by pipecc).";
         c.image = g_.resolver_image;
+        // Each value is computed in an assignment, where `set -e` sees a failing `date`; an empty
+        // input would make `date -d ""` print today's midnight, so it is refused first.
         std::string script =
             "set -eu\nexport LC_ALL=C\n"
             "out() { mkdir -p \"$(dirname \"$1\")\"; printf '%s' \"$2\" > \"$1\"; }\n";
@@ -103,6 +115,10 @@ public:
             c.inputs.push_back({.name = name, .type = Type::String});
             args.push_back(make_expr(Type::String, node::InputValue{name}));
         }
+        for (const auto& [field, pos] : position) {
+            script += "[ -n \"${" + std::to_string(pos) + "}\" ] || { echo \"resolve-run-values: " +
+                      std::string(input_name(field)) + " is empty\" >&2; exit 1; }\n";
+        }
         const int first_output = static_cast<int>(position.size()) + 1;
         for (std::size_t i = 0; i < values_.size(); ++i) {
             const Value& v = values_[i];
@@ -111,8 +127,8 @@ public:
             if (v.format.empty()) {
                 script += "out \"" + out + "\" \"" + in + "\"\n";
             } else {
-                script += "out \"" + out + "\" \"$(TZ=" + shell_quote(is_utc(v.zone) ? "UTC" : v.zone) +
-                          " date -d \"" + in + "\" +" + shell_quote(v.format) + ")\"\n";
+                script += "v=$(TZ=" + shell_quote(is_utc(v.zone) ? "UTC" : v.zone) + " date -d \"" + in + "\" +" +
+                          shell_quote(v.format) + ")\nout \"" + out + "\" \"$v\"\n";
             }
             c.outputs.push_back({.name = v.output, .type = Type::String});
             args.push_back(make_expr(Type::String, node::OutputPath{v.output}));

@@ -108,7 +108,8 @@ std::optional<std::string> check_cron_field(std::string_view field, const CronFi
             auto lo = cron_number(item.substr(0, dash), f);
             auto hi = dash == std::string_view::npos ? lo : cron_number(item.substr(dash + 1), f);
             if (!lo || !hi) return where + ": '" + std::string(item) + "' is not a value or range";
-            if (*lo < f.min || *hi > f.max || *lo > *hi) {
+            if (*lo > *hi) return where + ": the range '" + std::string(item) + "' is reversed";
+            if (*lo < f.min || *hi > f.max) {
                 return where + ": values must lie from " + std::to_string(f.min) + " to " + std::to_string(f.max);
             }
         }

@@ -33,6 +33,10 @@ struct Options {
     Version argo_version{};
 };
 
+/// What only the Argo target rejects, checked on the user's graph before any lowering adds tasks
+/// (so errors name the user's task): run::scheduled_at() without a schedule.
+void check(const graph::Graph& g, const Options& options);
+
 /// Lowers a checked graph to a Workflow document. Throws `pipecc::Error` for what Argo cannot
 /// express.
 ///

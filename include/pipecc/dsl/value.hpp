@@ -105,6 +105,7 @@ public:
     /// Value<String> hour = run::created_at().in_zone("Asia/Tokyo").format("%H");
     /// @endcode
     Value<String> format(std::string strftime) const requires std::same_as<T, Timestamp> {
+        if (strftime.empty()) throw Error("format() needs a strftime format such as \"%Y%m%d\"");
         return Value<String>(graph::make_expr(
             graph::Type::String, graph::node::FormatTime{base_time(), std::move(strftime), zone()}));
     }

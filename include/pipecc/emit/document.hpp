@@ -6,7 +6,9 @@
 /// for a 100,000-task pipeline; yaml-cpp is used only to read.
 
 #include <cstdint>
+#include <cstddef>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,18 +28,23 @@ public:
     enum class Kind : std::uint8_t { Null, Bool, Int, Float, String, Seq, Map };
     struct Entry;
 
+    // The constructors, `size` and the `&&` overloads of `set` and `push` are defined below
+    // `Node::Entry`: their bodies instantiate std::vector<Entry> members (directly, or through
+    // Node's implicit move), which needs Entry complete. GCC defers those instantiations to the
+    // end of the file; Clang does not, and then rejects every later copy of a Node as well.
     Node() = default;
-    Node(std::nullptr_t) {}
-    Node(bool b) : kind_(Kind::Bool), int_(b ? 1 : 0) {}
-    Node(int i) : kind_(Kind::Int), int_(i) {}
-    Node(long i) : kind_(Kind::Int), int_(i) {}
-    Node(long long i) : kind_(Kind::Int), int_(i) {}
-    Node(unsigned i) : kind_(Kind::Int), int_(i) {}
-    Node(unsigned long i) : kind_(Kind::Int), int_(static_cast<std::int64_t>(i)) {}
-    Node(double d) : kind_(Kind::Float), float_(d) {}
-    Node(std::string s) : kind_(Kind::String), str_(std::move(s)) {}
-    Node(std::string_view s) : kind_(Kind::String), str_(s) {}
-    Node(const char* s) : kind_(Kind::String), str_(s) {}
+    Node(std::nullptr_t);
+    Node(bool b);
+    Node(int i);
+    Node(long i);
+    Node(long long i);
+    Node(unsigned i);
+    /// Throws std::out_of_range above INT64_MAX, which an integer node cannot hold.
+    Node(unsigned long i);
+    Node(double d);
+    Node(std::string s);
+    Node(std::string_view s);
+    Node(const char* s);
 
     /// An empty map; fill it with `set`.
     static Node map();
@@ -58,10 +65,10 @@ public:
     Node& set(std::string key, Node value) &;
     /// On a temporary, returns it as an rvalue, so `Node::map().set(...).set(...)` moves into its
     /// parent instead of being copied.
-    Node&& set(std::string key, Node value) && { return std::move(set(std::move(key), std::move(value))); }
+    Node&& set(std::string key, Node value) &&;
     /// Appends to a sequence. Returns *this.
     Node& push(Node value) &;
-    Node&& push(Node value) && { return std::move(push(std::move(value))); }
+    Node&& push(Node value) &&;
     /// The value under `key` in a map, creating an empty map there if absent (linear look-up:
     /// for small maps only).
     Node& at(std::string_view key);
@@ -73,12 +80,16 @@ public:
     const std::vector<Node>& items() const { return items_; }
     std::vector<Node>& items() { return items_; }
     /// Number of entries (map) or items (seq).
-    std::size_t size() const { return kind_ == Kind::Map ? entries_.size() : items_.size(); }
+    std::size_t size() const;
     bool empty() const { return size() == 0; }
 
     friend bool operator==(const Node& a, const Node& b);
 
 private:
+    /// `value` as an Int payload; throws std::out_of_range above INT64_MAX.
+    static std::int64_t checked_int(unsigned long long value);
+    [[noreturn]] static void throw_out_of_range(unsigned long long value);
+
     Kind kind_ = Kind::Null;
     std::int64_t int_ = 0;
     double float_ = 0;
@@ -91,6 +102,34 @@ struct Node::Entry {
     std::string key;
     Node value;
 };
+
+inline Node::Node(std::nullptr_t) {}
+inline Node::Node(bool b) : kind_(Kind::Bool), int_(b ? 1 : 0) {}
+inline Node::Node(int i) : kind_(Kind::Int), int_(i) {}
+inline Node::Node(long i) : kind_(Kind::Int), int_(i) {}
+inline Node::Node(long long i) : kind_(Kind::Int), int_(i) {}
+inline Node::Node(unsigned i) : kind_(Kind::Int), int_(i) {}
+inline Node::Node(unsigned long i) : kind_(Kind::Int), int_(checked_int(i)) {}
+inline Node::Node(double d) : kind_(Kind::Float), float_(d) {}
+inline Node::Node(std::string s) : kind_(Kind::String), str_(std::move(s)) {}
+inline Node::Node(std::string_view s) : kind_(Kind::String), str_(s) {}
+inline Node::Node(const char* s) : kind_(Kind::String), str_(s) {}
+
+inline Node&& Node::set(std::string key, Node value) && {
+    return std::move(set(std::move(key), std::move(value)));
+}
+inline Node&& Node::push(Node value) && { return std::move(push(std::move(value))); }
+
+inline std::size_t Node::size() const {
+    return kind_ == Kind::Map ? entries_.size() : items_.size();
+}
+
+inline std::int64_t Node::checked_int(unsigned long long value) {
+    if (value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+        throw_out_of_range(value);
+    }
+    return static_cast<std::int64_t>(value);
+}
 
 /// How a writer renders a tree.
 struct WriteOptions {

@@ -81,13 +81,22 @@ struct FormatTime {
     std::string format;
     std::string zone;
 };
+/// Component placeholder (a whole command-line item, never part of a concatenation): expands to
+/// `then_args` when the task binds input `input` or the input has a default, else to
+/// `else_args`; either may be empty or hold several items. KFP resolves it at run time
+/// (`{"IfPresent": ...}`); Argo per task at compile time, as KFP v1 did.
+struct IfPresent {
+    std::string input;
+    std::vector<ExprPtr> then_args;
+    std::vector<ExprPtr> else_args;
+};
 }  // namespace node
 
 /// One expression node: its result type and what it is.
 struct Expr {
     using Node = std::variant<node::Literal, node::Param, node::TaskOutput, node::InputValue,
                               node::InputPath, node::OutputPath, node::Concat, node::ToString,
-                              node::Run, node::FormatTime>;
+                              node::Run, node::FormatTime, node::IfPresent>;
     Type type;
     Node node;
 
@@ -116,6 +125,9 @@ void for_each_node(const Expr& e, Fn&& fn) {
         for_each_node(*s->value, fn);
     } else if (auto* f = e.as<node::FormatTime>()) {
         for_each_node(*f->time, fn);
+    } else if (auto* i = e.as<node::IfPresent>()) {
+        for (const auto& arg : i->then_args) for_each_node(*arg, fn);
+        for (const auto& arg : i->else_args) for_each_node(*arg, fn);
     }
 }
 

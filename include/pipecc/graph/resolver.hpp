@@ -13,6 +13,8 @@ struct RunValueSupport {
     bool formats_utc_creation_times = false;
     /// Run values inside longer strings, not only as an input's whole value.
     bool run_values_in_strings = false;
+    /// Hook tasks may read outputs of the pipeline's tasks (KFP yes, Argo's exit handler no).
+    bool hooks_read_body_outputs = false;
 };
 
 /// Whether any binding uses a run-time value the target cannot resolve in place.

@@ -37,6 +37,8 @@ namespace {
 using namespace graph;
 using doc::Node;
 
+[[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input);
+
 // What every lowering function needs: the graph and the target's options.
 struct Ctx {
     const Graph& g;
@@ -121,9 +123,9 @@ std::string expr_string(std::string_view text) {
     return out + "'";
 }
 
-// A formatted run timestamp. Plain UTC creation times use Argo's strftime sub-keys, which every
-// Argo version has; anything else becomes an expression template (Argo >= 3.2.4) over the Unix
-// seconds, so the controller's own zone never matters.
+// A formatted run timestamp: an expression template (Argo >= 3.2.4) over the Unix seconds, so the
+// controller's own zone never matters; older Argo gets strftime sub-keys for plain UTC creation
+// times (the resolver step handles the rest).
 void append_time(std::string& out, const Ctx& c, const Task& t, const std::string& input,
                  const node::FormatTime& f) {
     const Graph& g = c.g;
@@ -134,7 +136,9 @@ void append_time(std::string& out, const Ctx& c, const Task& t, const std::strin
     std::vector<FormatPiece> pieces;
     const std::string format = f.format.empty() ? std::string(kIsoFormat) : f.format;
     if (auto err = parse_time_format(format, pieces)) throw Error(*err, at(g, t, input));
-    if (!scheduled && is_utc(f.zone) && !f.format.empty()) {
+    // Sub-keys render in the controller's local zone (metav1.Time decodes to Local), so they are
+    // used only where Argo has no expressions; a UTC controller, the official image's, is assumed.
+    if (!scheduled && is_utc(f.zone) && !f.format.empty() && !c.expressions()) {
         for (const auto& p : pieces) {
             out += p.directive ? "{{workflow.creationTimestamp." + std::string(1, p.directive) + "}}" : p.text;
         }
@@ -407,6 +411,17 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name) {
 }
 
 }  // namespace
+
+void check(const Graph& g, const Options&) {
+    if (g.schedule) return;
+    for (const auto& t : g.tasks) {
+        for (const auto& b : t.args) {
+            for_each_node(*b.value, [&](const Expr& e) {
+                if (auto* r = e.as<node::Run>(); r && r->field == RunField::ScheduledAt) no_schedule(g, t, b.input);
+            });
+        }
+    }
+}
 
 doc::Node emit(const Graph& g, const Options& options) {
     const Ctx ctx{g, options};

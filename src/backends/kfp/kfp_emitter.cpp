@@ -305,6 +305,8 @@ private:
             for (const auto& part : c->parts) append_text(out, *part, input);
         } else if (auto* s = e.as<node::ToString>()) {
             append_text(out, *s->value, input);
+        } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Failures) {
+            run_placeholder(g_, t_, r->field);  // throws: Argo only
         } else if (auto* r = e.as<node::Run>()) {
             throw Error(std::string(run_field_name(r->field)) +
                             " is resolved by KFP only as an input's whole value, not inside a longer string",
@@ -612,6 +614,11 @@ std::string render_json(const Graph& g, const Documents& d) {
     if (!d.platform_spec.is_null()) {
         throw Error("Kubernetes settings (node selectors, secrets, timeouts) are written as a second YAML "
                     "document, which JSON cannot hold: use --format yaml",
+                    Where{.pipeline = g.name});
+    }
+    if (g.schedule) {
+        throw Error("the schedule is recorded in the YAML IR's header for deployment, which JSON cannot hold: "
+                    "use --format yaml, or pass the schedule to your deploy step",
                     Where{.pipeline = g.name});
     }
     return doc::to_json(d.pipeline_spec, {.sort_keys = true});

@@ -84,7 +84,7 @@ TEST_CASE("a bad command line exits 2", "[main]") {
     CHECK(run_program({"--no-such-flag"}, small).code == 2);
 }
 
-TEST_CASE("--version and --help exit 0", "[main]") {
+TEST_CASE("the version and help flags exit 0", "[main]") {
     const Run v = run_program({"--version"}, small);
     CHECK(v.code == 0);
     CHECK_THAT(v.out, Catch::Contains(std::string(version())));

@@ -1,9 +1,9 @@
 // The Argo lowerings of run-time timestamps really evaluate, with the libraries Argo links (sprig
 // v3 and expr, built into tests/tools/argo_expr_eval from Debian's Go packages), to what the
 // instant means on a wall clock: the `{{=…}}` expression templates (zones, DST, year boundaries,
-// literal text that Go layouts would otherwise eat, scheduled times) and the
-// `{{workflow.creationTimestamp.X}}` strftime sub-keys of plain UTC formats. Each Go layout pipecc
-// uses is checked against the C strftime meaning of its directive, and so is each sub-key.
+// literal text that Go layouts would otherwise eat, scheduled times) and, for Argo before 3.2.4,
+// the `{{workflow.creationTimestamp.X}}` strftime sub-keys of plain UTC formats. Each Go layout
+// pipecc uses is checked against the C strftime meaning of its directive, and so is each sub-key.
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>

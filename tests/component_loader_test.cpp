@@ -495,6 +495,14 @@ TEST_CASE("check_component_scope: if_present names a declared input and stands a
         CHECK_THAT(err->what(), Contains("may not contain another if_present"));
     }
     {
+        spec.args = {graph::make_expr(Type::String, graph::node::Concat{{lit(" {\"IfPresent\": {}}"), lit("x")}})};
+        Pipeline p("p");
+        p.add(Component(spec));
+        const auto err = test::check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->what(), Contains("which the KFP backend would expand as a placeholder"));
+    }
+    {
         spec.args = {graph::make_expr(Type::String, graph::node::IfPresent{"x", {lit("{{workflow.name}}")}, {}})};
         Pipeline p("p");
         p.add(Component(spec));
@@ -568,6 +576,39 @@ TEST_CASE("export_component, then load_component: the same component", "[compone
     CHECK(spec["root"]["inputDefinitions"]["parameters"]["msg"]["defaultValue"].as<std::string>() == "hi");
     CHECK(strings_of(spec["deploymentSpec"]["executors"]["exec-echo"]["container"]["command"])[3] ==
           "{{$.inputs.parameters['msg']}}");
+}
+
+TEST_CASE("the kfp SDK's compiled components load, and export to the same IR", "[components][export]") {
+    const std::filesystem::path dir = std::filesystem::path(PIPECC_SOURCE_DIR) / "../shared/reference/kfp-goldens";
+    if (!std::filesystem::is_directory(dir)) {
+        WARN("skipped: ../shared not found");
+        return;
+    }
+    for (const char* name : {"hello_world", "container_io", "essential__container_no_input", "run_as_user_cache_enabled"}) {
+        DYNAMIC_SECTION(name) {
+            const std::string path = (dir / (std::string(name) + ".yaml")).string();
+            const YAML::Node kfp = YAML::LoadFile(path);
+            const YAML::Node ours = YAML::Load(export_component(load_component(path)));
+            for (const char* key : {"components", "deploymentSpec", "pipelineInfo", "root", "schemaVersion"}) {
+                INFO(key);
+                CHECK(YAML::Dump(ours[key]) == YAML::Dump(kfp[key]));
+            }
+        }
+    }
+}
+
+TEST_CASE("an input and an output may share a name, as the kfp SDK allows", "[components]") {
+    const Component c = load_component_text(
+        "name: t\ninputs:\n- {name: Model, type: String}\noutputs:\n- {name: model, type: String}\n"
+        "implementation: {container: {image: alpine, args: [{inputValue: Model}, {outputPath: model}]}}\n",
+        "t.yaml");
+    REQUIRE(c.spec()->inputs.size() == 1);
+    REQUIRE(c.spec()->outputs.size() == 1);
+    CHECK(c.spec()->inputs[0].name == "model");
+    CHECK(c.spec()->outputs[0].name == "model");
+    const YAML::Node args = YAML::Load(export_component(c))["deploymentSpec"]["executors"]["exec-t"]["container"]["args"];
+    CHECK(args[0].as<std::string>() == "{{$.inputs.parameters['model']}}");
+    CHECK(args[1].as<std::string>() == "{{$.outputs.parameters['model'].output_file}}");
 }
 
 TEST_CASE("load_component reads files; an unreadable one is an Error naming it", "[components]") {
@@ -645,6 +686,8 @@ std::vector<Bad> bad_files() {
         {"inputUri", with_args("[{inputUri: x}]"), 7, 12, "{inputUri: ...} is not supported"},
         {"non-UTF-8", "name: t\ndescription: caf\xE9\nimplementation: {container: {image: alpine}}\n", 2, 17,
          "the file is not UTF-8"},
+        {"escape that yaml-cpp decodes to non-UTF-8", "name: \"a\\_b\"\nimplementation: {container: {image: x}}\n", 1,
+         7, "escape decodes to bytes that are not UTF-8"},
         {"control character", "name: t\x01\nimplementation: {container: {image: alpine}}\n", 1, 8,
          "control character U+0001 is not allowed"},
         {"alias bomb", alias_bomb(), 0, 0, "YAML nodes (aliases count each time they are used)"},
@@ -661,11 +704,10 @@ std::vector<Bad> bad_files() {
          4, 10, "inputs 'Data Set' and 'data_set' both become 'data_set'"},
         {"name starting with a digit", "name: t\ninputs:\n- {name: 1st}\nimplementation: {container: {image: alpine}}\n",
          3, 10, "input '1st' becomes '1st' (as the kfp SDK renames it), which is not a valid port name"},
-        {"input and output share a name", "name: t\ninputs:\n- {name: Model}\noutputs:\n- {name: model}\n"
-                                          "implementation: {container: {image: alpine}}\n",
-         5, 10, "output 'model' has the name of input 'Model'"},
         {"literal braces", with_args("[--run, '{{workflow.name}}']"), 7, 19,
          "literal text contains '{{', which engines read as a placeholder"},
+        {"literal that KFP would expand", with_args("['{\"IfPresent\": {\"InputName\": \"x\"}}']"), 7, 12,
+         "literal text starts like {\"IfPresent\": ...}"},
         {"inputPath on a parameter", with_args("[{inputPath: x}]"), 7, 12,
          "input 'x' has type 'String', a parameter, but {inputPath} asks for it as a file"},
         {"inputValue on an artifact", "name: t\ninputs:\n- {name: d, type: Dataset}\nimplementation:\n  container:\n"

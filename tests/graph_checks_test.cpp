@@ -142,12 +142,28 @@ TEST_CASE("names: an artifact input or parameter cannot have a default", "[check
     CHECK_THROWS_WITH(graph::run_passes(g), Contains("artifact parameter 'd' cannot have a default value"));
 }
 
-TEST_CASE("names: a port that is both an input and an output is rejected", "[checks][names]") {
+TEST_CASE("names: an input and an output may share a name, as in kfp; each keeps its own meaning",
+          "[checks][names]") {
     Pipeline p("p");
-    p.add(component("c").input<String>("x").output<String>("x")).arg("x", "v");
-    auto e = check_error(p);
-    REQUIRE(e);
-    CHECK_THAT(e->what(), Contains("component 'c'") && Contains("'x' is both an input and an output"));
+    auto c = component("c").input<String>("x").output<String>("x");
+    c.args({input_value("x"), output_path("x")});
+    auto t = p.add(c).arg("x", "v");
+    p.add(component("d").input<String>("y")).arg("y", t.output<String>("x"));
+    REQUIRE_FALSE(check_error(p));
+
+    const YAML::Node spec = test::kfp_spec(p);
+    const YAML::Node comp = spec["components"]["comp-c"];
+    CHECK(comp["inputDefinitions"]["parameters"]["x"]["parameterType"].as<std::string>() == "STRING");
+    CHECK(comp["outputDefinitions"]["parameters"]["x"]["parameterType"].as<std::string>() == "STRING");
+    const YAML::Node args = spec["deploymentSpec"]["executors"]["exec-c"]["container"]["args"];
+    CHECK(args[0].as<std::string>() == "{{$.inputs.parameters['x']}}");
+    CHECK(args[1].as<std::string>() == "{{$.outputs.parameters['x'].output_file}}");
+
+    const YAML::Node wf = test::argo_wf(p);
+    const YAML::Node tmpl = test::by_name(wf["spec"]["templates"], "c");
+    CHECK(tmpl["container"]["args"][0].as<std::string>() == "{{inputs.parameters.x}}");
+    CHECK(tmpl["container"]["args"][1].as<std::string>() == "/tmp/outputs/x/data");
+    CHECK(tmpl["outputs"]["parameters"][0]["valueFrom"]["path"].as<std::string>() == "/tmp/outputs/x/data");
 }
 
 TEST_CASE("names: a component name without letters or digits is rejected", "[checks][names]") {

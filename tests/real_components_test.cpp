@@ -1,8 +1,8 @@
 // Every real component file of kubeflow/pipelines 1.8.22 in ../shared/reference/components-v1 is
-// loaded and compiled in a one-task pipeline to both targets, twice: binding only the required
-// inputs, and binding every input. The outputs go to PIPECC_REAL_COMPONENTS_OUT, where the
-// validate_real_components_* tests run the engines' validators over them. The files pipecc
-// refuses are listed below, each with the reason.
+// loaded, exported as KFP v2 component YAML, and compiled in a one-task pipeline to both targets,
+// twice: binding only the required inputs, and binding every input. The outputs go to
+// PIPECC_REAL_COMPONENTS_OUT, where the validate_real_components_* tests run the engines'
+// validators over them. The files pipecc refuses are listed below, each with the reason.
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "pipecc/dsl/export_component.hpp"
 #include "pipecc/dsl/load_component.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "test_support.hpp"
@@ -36,35 +37,17 @@ const std::map<std::string, std::string> kRefused = {
      "graph components"},
     {"sdk__python__kfp__components_tests__test_data__retail_product_stockout_prediction_pipeline.component.yaml",
      "graph components"},
-    // An input and an output with the same name: kfp keeps them apart, pipecc's graph gives each
-    // port name one meaning (its `names` check refuses this for C++ components too).
-    {"components___converters__OnnxModel__from_KerasModelHdf5__component.yaml", "has the name of input"},
-    {"components___converters__TensorflowJSGraphModel__from_KerasModelHdf5__component.yaml", "has the name of input"},
-    {"components___converters__TensorflowJSLayersModel__from_TensorflowSavedModel__component.yaml",
-     "has the name of input"},
-    {"components__aws__athena__query__component.yaml", "has the name of input"},
-    {"components__aws__sagemaker__create_simulation_app__component.yaml", "has the name of input"},
-    {"components__aws__sagemaker__process__component.yaml", "has the name of input"},
-    {"components__contrib___converters__OnnxModel__from_TensorflowSavedModel__component.yaml", "has the name of input"},
-    {"components__contrib___converters__TensorflowJSGraphModel__from_TensorflowSavedModel__component.yaml",
-     "has the name of input"},
-    {"components__contrib___converters__TensorflowLiteModel__from_KerasModelHdf5__component.yaml",
-     "has the name of input"},
-    {"components__contrib__google-cloud__automl__deploy_model__component.yaml", "has the name of input"},
-    {"components__contrib__google-cloud__automl__import_data_from_bigquery__component.yaml", "has the name of input"},
-    // (kfp too, at compile time: it also reads a JsonObject input with inputPath.)
-    {"components__contrib__kubernetes__Apply_object__component.yaml", "has the name of input"},
-    {"components__contrib__kubernetes__Delete_object__component.yaml", "has the name of input"},
-    {"components__contrib__sample__keras__train_classifier__component.yaml", "has the name of input"},
-    {"components__diagnostics__diagnose_me__component.yaml", "has the name of input"},
-    {"components__gcp__automl__deploy_model__component.yaml", "has the name of input"},
-    {"components__gcp__automl__import_data_from_bigquery__component.yaml", "has the name of input"},
-    {"components__kubernetes__Create_object__component.yaml", "has the name of input"},
     // fileOutputs: kfp ignores it, so the outputs would never be collected.
+    {"components__aws__athena__query__component.yaml", "fileOutputs"},
     {"components__aws__emr__submit_pyspark_job__component.yaml", "fileOutputs"},
     {"components__deprecated__dataflow__tfdv__component.yaml", "fileOutputs"},
     {"samples__contrib__versioned-pipeline-ci-samples__kaggle-ci-sample__train_model__component.yaml", "fileOutputs"},
     {"samples__contrib__versioned-pipeline-ci-samples__mnist-ci-sample__tensorboard__component.yaml", "fileOutputs"},
+    // A JsonObject input read as a file (kfp too, at compile time).
+    {"components__contrib__kubernetes__Apply_object__component.yaml", "{inputPath} asks for it as a file"},
+    {"components__kubernetes__Create_object__component.yaml", "{inputPath} asks for it as a file"},
+    // A JsonArray input whose default is '{}'.
+    {"components__aws__sagemaker__create_simulation_app__component.yaml", "must be a JSON array"},
     // image: '' (filled in by a build step elsewhere): no engine can run it.
     {"components__azure__azuredevops__queue-pipeline__component.yaml", "image is empty"},
     {"components__azure__azuresynapse__runsparkjob__component.yaml", "image is empty"},
@@ -169,6 +152,16 @@ TEST_CASE("every real KFP component file loads and compiles to both targets, or 
             FAIL_CHECK("refused, but not listed as refused: " << err->what());
             continue;
         }
+        // The component as KFP v2 component YAML too (validated with the rest), which reads back
+        // as the same component.
+        std::string exported;
+        const auto export_err = test::error_of([&] { exported = export_component(*c); });
+        if (export_err) {
+            FAIL_CHECK("does not export: " << export_err->what());
+            continue;
+        }
+        write_file_atomic((kOutDir / (file_stem(file) + "-exported.kfp.yaml")).string(), exported);
+        CHECK(export_component(load_component_text(exported, "exported.yaml")) == exported);
         for (const bool all : {false, true}) {
             Pipeline p("real-component");
             std::map<graph::Type, Task> producers;

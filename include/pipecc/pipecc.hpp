@@ -15,6 +15,8 @@
 
 #include "pipecc/compile.hpp"
 #include "pipecc/dsl/component.hpp"
+#include "pipecc/dsl/export_component.hpp"
+#include "pipecc/dsl/load_component.hpp"
 #include "pipecc/dsl/pipeline.hpp"
 #include "pipecc/dsl/run.hpp"
 #include "pipecc/dsl/value.hpp"

@@ -67,7 +67,16 @@ std::string header(const graph::Graph& g, const graph::Component& c) {
     std::string out = "# PIPELINE DEFINITION\n# Name: " + g.name + "\n";
     if (!c.description.empty()) {
         out += "# Description: ";
-        for (char ch : c.description) out += ch == '\n' ? std::string("\n#              ") : std::string(1, ch);
+        for (char ch : c.description) {
+            // A comment cannot hold control characters (the description itself, escaped, is in
+            // pipelineInfo.description).
+            const auto u = static_cast<unsigned char>(ch);
+            if (ch == '\n') {
+                out += "\n#              ";
+            } else if (ch != '\r') {
+                out += (u < 0x20 && ch != '\t') || u == 0x7F ? ' ' : ch;
+            }
+        }
         if (c.description.back() == '\n') out.resize(out.size() - 15);  // no empty continuation line
         if (out.back() != '\n') out += '\n';
     }

@@ -118,6 +118,7 @@ void Ir::read_ports(const YAML::Node& defs, std::vector<graph::Port>& ports, boo
             if (artifacts) {
                 src_.expect_map(def, "an artifact definition", {"artifactType", "isOptional", "isArtifactList", "description"});
                 const YAML::Node at = Source::get(def, "artifactType");
+                if (!at.IsDefined()) src_.fail(kv.first, kind + " '" + p.name + "' has no artifactType");
                 src_.expect_map(at, "artifactType", {"schemaTitle", "schemaVersion", "instanceSchema"});
                 const YAML::Node title = Source::get(at, "schemaTitle");
                 if (!title.IsDefined()) src_.fail(at, "artifactType needs a schemaTitle");
@@ -321,7 +322,8 @@ std::string Ir::description_from_header() const {
             out = line.substr(15);
             in = true;
         } else if (in && line.rfind("#              ", 0) == 0) {
-            out += "\n" + line.substr(15);
+            out += '\n';
+            out.append(line, 15);
         } else if (in) {
             break;
         }
@@ -367,13 +369,6 @@ graph::Component Ir::load() {
 
     read_ports(Source::get(comp, "inputDefinitions"), c_.inputs, true);
     read_ports(Source::get(comp, "outputDefinitions"), c_.outputs, false);
-    for (const auto& out : c_.outputs) {
-        if (input(out.name)) {
-            src_.fail(Source::get(comp, "outputDefinitions"),
-                      "output '" + out.name + "' has the name of an input; pipecc needs distinct input and output "
-                      "names: rename one of them");
-        }
-    }
 
     const YAML::Node image = Source::get(container, "image");
     if (!image.IsDefined() || is_plain_null(image)) src_.fail(container, "the container has no image");

@@ -412,16 +412,6 @@ graph::Component V1::load() {
 
     read_ports(Source::get(root_, "inputs"), true);
     read_ports(Source::get(root_, "outputs"), false);
-    for (const auto& out : outputs_) {
-        for (const auto& in : inputs_) {
-            if (in.name == out.name) {
-                // kfp keeps inputs and outputs apart; pipecc's graph gives each name one meaning.
-                src_.fail(out.name_node, "output '" + out.raw + "' has the name of input '" + in.raw + "' ('" + out.name +
-                                             "'); pipecc needs distinct input and output names: rename one of them");
-            }
-        }
-    }
-
     const YAML::Node impl = Source::get(root_, "implementation");
     if (!impl.IsMap()) src_.fail(impl.IsDefined() ? impl : root_, "implementation must be a map with a container");
     if (Source::get(impl, "graph").IsDefined()) {

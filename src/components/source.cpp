@@ -40,12 +40,12 @@ std::pair<int, int> position_of(std::string_view text, std::size_t offset) {
 
 // The offset of the first byte that is not valid UTF-8 or is a control character YAML forbids;
 // npos if there is none. `why` says which.
-std::size_t first_bad_byte(std::string_view s, std::string& why) {
+std::size_t first_bad_byte(std::string_view s, std::string& why, bool controls_allowed = false) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+            if (!controls_allowed && ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "%02X", c);
                 why = std::string("control character U+00") + buf + " is not allowed in YAML";
@@ -197,6 +197,14 @@ void Source::walk(const YAML::Node& n, int depth, std::size_t& count) const {
         case YAML::NodeType::Scalar:
             if (n.Scalar().size() > kMaxScalarBytes) {
                 fail(n, "a string longer than " + std::to_string(kMaxScalarBytes >> 20) + " MiB; refusing to read it");
+            }
+            {
+                // yaml-cpp 0.7 decodes the escapes "\N" and "\_" to single bytes that are not UTF-8.
+                std::string why;
+                if (first_bad_byte(n.Scalar(), why, true) != std::string_view::npos) {
+                    fail(n, "a quoted string's escape decodes to bytes that are not UTF-8 (yaml-cpp reads \\N and "
+                            "\\_ so): write the character itself");
+                }
             }
             return;
         case YAML::NodeType::Sequence:
@@ -375,6 +383,11 @@ void check_env_name(const Source& src, const YAML::Node& at, const std::string& 
 }
 
 void check_literal(const Source& src, const YAML::Mark& at, const std::string& text) {
+    const std::size_t start = text.find_first_not_of(" \t\r\n");
+    if (start != std::string::npos && text.compare(start, 13, "{\"IfPresent\":") == 0) {
+        src.fail(at, "literal text starts like {\"IfPresent\": ...}, which the KFP backend would expand as a "
+                     "placeholder; use an if placeholder instead");
+    }
     if (text.find("{{") == std::string::npos) return;
     std::string shown = text.size() > 80 ? text.substr(0, 77) + "..." : text;
     src.fail(at, "literal text contains '{{', which engines read as a placeholder: \"" + shown +

@@ -67,13 +67,6 @@ void check_names(Graph& g) {
         }
         check_ports(g, c.inputs, "component '" + c.name + "'", "input");
         check_ports(g, c.outputs, "component '" + c.name + "'", "output");
-        for (const auto& out : c.outputs) {
-            if (c.find_input(out.name)) {
-                throw Error("component '" + c.name + "': '" + out.name +
-                                "' is both an input and an output",
-                            at_pipeline(g));
-            }
-        }
     }
     std::unordered_map<std::string, std::string> by_sanitized;
     by_sanitized.reserve(g.tasks.size());
@@ -164,6 +157,20 @@ void check_component_scope(const Graph& g, const Component& c) {
         return Error("component '" + c.name + "': " + msg, at_pipeline(g));
     };
     auto check = [&](const ExprPtr& arg) {
+        // The KFP driver expands a command-line item that starts with {"IfPresent": as one.
+        const Expr* first = arg.get();
+        while (auto* cat = first->as<node::Concat>()) {
+            if (cat->parts.empty()) break;
+            first = cat->parts.front().get();
+        }
+        if (auto* lit = first->as<node::Literal>(); lit && lit->value.kind() == doc::Node::Kind::String) {
+            const std::string& text = lit->value.as_string();
+            const std::size_t start = text.find_first_not_of(" \t\r\n");
+            if (start != std::string::npos && text.compare(start, 13, "{\"IfPresent\":") == 0) {
+                throw fail("literal text starts like {\"IfPresent\": ...}, which the KFP backend would expand as a "
+                           "placeholder: \"" + text.substr(0, 60) + "\"");
+            }
+        }
         for_each_node(*arg, [&](const Expr& e) {
             reject_braces(e, fail);
             if (auto* v = e.as<node::InputValue>()) {

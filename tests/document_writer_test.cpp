@@ -237,6 +237,42 @@ TEST_CASE("Node equality is deep and typed", "[document]") {
     CHECK(tree() != longer);
 }
 
+TEST_CASE("a shared node reads, compares and renders as its target, and cannot be changed", "[document]") {
+    const Node target = Node::map().set("image", "alpine").set("args", Node::seq({"--in", "x"}));
+    const Node shared = Node::shared(target);
+    CHECK(shared.is_shared());
+    CHECK(shared.is_map());
+    CHECK(shared.size() == 2);
+    CHECK(shared.find("image")->as_string() == "alpine");
+    CHECK(shared == target);
+    CHECK(target == shared);
+    CHECK(Node::shared(shared).resolved().find("image") == shared.find("image"));  // no second wrapper
+
+    Node copy = shared;
+    CHECK_THROWS_AS(copy.set("k", 1), std::logic_error);
+    CHECK_THROWS_AS(copy.push(1), std::logic_error);
+    CHECK_THROWS_AS(copy.entries(), std::logic_error);
+    CHECK_THROWS_AS(copy.at("image"), std::logic_error);
+
+    // The same shared node at several depths, as a map value and as sequence items, renders
+    // exactly as unshared copies would (the writer reuses text only at the same indentation).
+    const Node list = Node::shared(Node::seq({"a", Node::map().set("b", 1)}));
+    auto build = [&](const Node& m, const Node& l) {
+        return Node::map()
+            .set("one", m)
+            .set("nested", Node::map().set("two", m).set("list", l).set("deeper", Node::map().set("three", m)))
+            .set("items", Node::seq({m, m, l}))
+            .set("again", m)
+            .set("list", l);
+    };
+    const Node with_shared = build(shared, list);
+    const Node with_copies = build(target, list.resolved());
+    CHECK(to_yaml(with_shared) == to_yaml(with_copies));
+    CHECK(to_yaml(with_shared, {.sort_keys = true}) == to_yaml(with_copies, {.sort_keys = true}));
+    CHECK(to_json(with_shared) == to_json(with_copies));
+    CHECK(with_shared == with_copies);
+}
+
 TEST_CASE("Node refuses unsigned integers above INT64_MAX instead of wrapping them", "[document]") {
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
     constexpr auto kMaxUnsigned = static_cast<unsigned long>(kMax);
@@ -552,7 +588,7 @@ TEST_CASE("deep nesting is written", "[yaml][json]") {
 }
 
 TEST_CASE("large documents are written intact", "[yaml][json]") {
-    // Past 1 MiB the writers manage the buffer's growth themselves.
+    // Past 64 KiB the writers manage the buffer's growth themselves.
     Node n = Node::map();
     std::string yaml = "# prefix\n";
     std::string json = "{\n";

@@ -50,19 +50,42 @@ Node Node::seq(std::initializer_list<Node> items) {
     return n;
 }
 
+Node Node::shared(Node target) {
+    Node n;
+    n.shared_ = target.shared_ ? std::move(target.shared_) : std::make_shared<const Node>(std::move(target));
+    return n;
+}
+
+void Node::check_mutable(const char* operation) const {
+    if (shared_) throw std::logic_error(std::string("doc::Node::") + operation + " on a shared node");
+}
+
+std::vector<Node::Entry>& Node::entries() {
+    check_mutable("entries");
+    return entries_;
+}
+
+std::vector<Node>& Node::items() {
+    check_mutable("items");
+    return items_;
+}
+
 Node& Node::set(std::string key, Node value) & {
+    check_mutable("set");
     adopt_kind(kind_, Kind::Map, "set");
     entries_.push_back(Entry{std::move(key), std::move(value)});
     return *this;
 }
 
 Node& Node::push(Node value) & {
+    check_mutable("push");
     adopt_kind(kind_, Kind::Seq, "push");
     items_.push_back(std::move(value));
     return *this;
 }
 
 Node& Node::at(std::string_view key) {
+    check_mutable("at");
     adopt_kind(kind_, Kind::Map, "at");
     for (Entry& e : entries_) {
         if (e.key == key) return e.value;
@@ -72,14 +95,17 @@ Node& Node::at(std::string_view key) {
 }
 
 const Node* Node::find(std::string_view key) const {
-    if (kind_ != Kind::Map) return nullptr;
-    for (const Entry& e : entries_) {
+    if (kind() != Kind::Map) return nullptr;
+    for (const Entry& e : entries()) {
         if (e.key == key) return &e.value;
     }
     return nullptr;
 }
 
-bool operator==(const Node& a, const Node& b) {
+bool operator==(const Node& shared_a, const Node& shared_b) {
+    const Node& a = shared_a.resolved();
+    const Node& b = shared_b.resolved();
+    if (&a == &b) return true;
     if (a.kind_ != b.kind_) return false;
     switch (a.kind_) {
         case Node::Kind::Null: return true;

@@ -11,7 +11,6 @@ namespace pipecc::doc {
 namespace {
 
 using detail::EntryOrder;
-using detail::make_room;
 
 /// JSON needs escapes only for `"`, `\` and C0 controls; non-ASCII text is copied once
 /// validated.
@@ -23,7 +22,7 @@ constexpr char kHexDigits[] = "0123456789abcdef";
 class JsonWriter {
 public:
     JsonWriter(std::string& out, const WriteOptions& options)
-        : out_(out), order_(options.sort_keys) {}
+        : out_(out), order_(options.sort_keys), growth_(out) {}
 
     void write_document(const Node& node) {
         write(node, 0);
@@ -56,7 +55,7 @@ private:
         out_ += '{';
         bool first = true;
         order_.for_each(map, [&](const Node::Entry& e) {
-            make_room(out_);
+            growth_.make_room();
             out_ += first ? "\n" : ",\n";
             first = false;
             out_.append(indent + 2, ' ');
@@ -77,7 +76,7 @@ private:
         out_ += '[';
         bool first = true;
         for (const Node& item : seq.items()) {
-            make_room(out_);
+            growth_.make_room();
             out_ += first ? "\n" : ",\n";
             first = false;
             out_.append(indent + 2, ' ');
@@ -104,6 +103,7 @@ private:
 
     std::string& out_;
     EntryOrder order_;
+    detail::OutputGrowth growth_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "writer_support.hpp"
 
@@ -14,7 +15,6 @@ namespace {
 
 using detail::decode_utf8;
 using detail::EntryOrder;
-using detail::make_room;
 
 /// Longest key, as written (quotes and escapes included), that goes before `: value`. PyYAML and
 /// libyaml (Go's yaml.v3) reject implicit keys over 1024 characters, so longer ones use the
@@ -251,7 +251,7 @@ constexpr char kHexDigits[] = "0123456789ABCDEF";
 class YamlWriter {
 public:
     YamlWriter(std::string& out, const WriteOptions& options)
-        : out_(out), order_(options.sort_keys) {}
+        : out_(out), order_(options.sort_keys), growth_(out) {}
 
     void write_document(const Node& node) {
         if (!node.empty() && node.is_map()) {
@@ -270,7 +270,7 @@ private:
     /// first key follows a `- ` already written.
     void write_map(const Node& map, std::size_t indent, bool on_current_line) {
         order_.for_each(map, [&](const Node::Entry& e) {
-            make_room(out_);
+            growth_.make_room();
             if (!on_current_line) out_.append(indent, ' ');
             on_current_line = false;
             write_entry(e, indent);
@@ -290,10 +290,11 @@ private:
         const Node& v = e.value;
         if (v.is_map() && !v.empty()) {
             out_ += ":\n";
-            write_map(v, indent + 2, false);
+            write_once(v, indent + 2, Form::Block, [&] { write_map(v, indent + 2, false); });
         } else if (v.is_seq() && !v.empty()) {
             out_ += ":\n";
-            write_seq(v, indent, false);  // PyYAML style: no extra indent for `- ` under a key
+            // PyYAML style: no extra indent for `- ` under a key
+            write_once(v, indent, Form::Block, [&] { write_seq(v, indent, false); });
         } else {
             out_ += ": ";
             write_scalar(v, indent + 2, true);
@@ -302,7 +303,7 @@ private:
 
     void write_seq(const Node& seq, std::size_t indent, bool on_current_line) {
         for (const Node& item : seq.items()) {
-            make_room(out_);
+            growth_.make_room();
             if (!on_current_line) out_.append(indent, ' ');
             on_current_line = false;
             write_item('-', item, indent);
@@ -315,9 +316,9 @@ private:
         out_ += indicator;
         out_ += ' ';
         if (v.is_map() && !v.empty()) {
-            write_map(v, indent + 2, true);
+            write_once(v, indent + 2, Form::Inline, [&] { write_map(v, indent + 2, true); });
         } else if (v.is_seq() && !v.empty()) {
-            write_seq(v, indent + 2, true);
+            write_once(v, indent + 2, Form::Inline, [&] { write_seq(v, indent + 2, true); });
         } else {
             write_scalar(v, indent + 2, true);
         }
@@ -417,8 +418,47 @@ private:
         }
     }
 
+    // Where a collection starts: on a line of its own, or after "- " or "? " on the current one.
+    enum class Form : std::uint8_t { Block, Inline };
+
+    // Renders the collection `v` with `render`; but a shared node already rendered at this
+    // indentation and form is the same text, so that text is copied instead. Emitters share the
+    // parts every task of a component repeats, which makes those parts cost one copy each.
+    template <class Render>
+    void write_once(const Node& v, std::size_t indent, Form form, Render&& render) {
+        if (!v.is_shared()) {
+            render();
+            return;
+        }
+        const Place place{&v.resolved(), indent, form};
+        if (auto it = rendered_.find(place); it != rendered_.end()) {
+            const auto [start, length] = it->second;
+            // Room first, so the copy's source stays where it is.
+            if (out_.capacity() - out_.size() < length) out_.reserve(std::max(out_.capacity() * 2, out_.size() + length));
+            out_.append(out_.data() + start, length);
+            return;
+        }
+        const std::size_t start = out_.size();
+        render();
+        rendered_.emplace(place, std::pair{start, out_.size() - start});
+    }
+
+    struct Place {
+        const Node* node;
+        std::size_t indent;
+        Form form;
+        bool operator==(const Place&) const = default;
+    };
+    struct PlaceHash {
+        std::size_t operator()(const Place& p) const {
+            return std::hash<const void*>{}(p.node) ^ (p.indent << 1 | static_cast<std::size_t>(p.form));
+        }
+    };
+
     std::string& out_;
     EntryOrder order_;
+    detail::OutputGrowth growth_;
+    std::unordered_map<Place, std::pair<std::size_t, std::size_t>, PlaceHash> rendered_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,16 +51,31 @@ public:
     static Node map();
     /// A sequence, empty or from the given items.
     static Node seq(std::initializer_list<Node> items = {});
+    /// A read-only stand-in for `target`, which many places of a document can hold without
+    /// copying it: it reads and renders as `target` (the YAML writer renders it once per
+    /// indentation and copies the text after that). Emitters use it for what many tasks repeat.
+    ///
+    /// @code
+    /// const doc::Node args = doc::Node::shared(doc::Node::seq({"--in", "x"}));
+    /// a.set("args", args);
+    /// b.set("args", args);  // no copy of the sequence
+    /// @endcode
+    static Node shared(Node target);
 
-    Kind kind() const { return kind_; }
-    bool is_null() const { return kind_ == Kind::Null; }
-    bool is_map() const { return kind_ == Kind::Map; }
-    bool is_seq() const { return kind_ == Kind::Seq; }
+    /// True for a node made by `shared`.
+    bool is_shared() const { return shared_ != nullptr; }
+    /// The node this one stands for: its target if shared, else itself.
+    const Node& resolved() const { return shared_ ? *shared_ : *this; }
 
-    bool as_bool() const { return int_ != 0; }
-    std::int64_t as_int() const { return int_; }
-    double as_float() const { return float_; }
-    const std::string& as_string() const { return str_; }
+    Kind kind() const { return resolved().kind_; }
+    bool is_null() const { return kind() == Kind::Null; }
+    bool is_map() const { return kind() == Kind::Map; }
+    bool is_seq() const { return kind() == Kind::Seq; }
+
+    bool as_bool() const { return resolved().int_ != 0; }
+    std::int64_t as_int() const { return resolved().int_; }
+    double as_float() const { return resolved().float_; }
+    const std::string& as_string() const { return resolved().str_; }
 
     /// Appends `key: value` to a map (no look-up: callers keep keys unique). Returns *this.
     Node& set(std::string key, Node value) &;
@@ -75,10 +91,12 @@ public:
     /// The value under `key`, or nullptr (linear look-up).
     const Node* find(std::string_view key) const;
 
-    const std::vector<Entry>& entries() const { return entries_; }
-    std::vector<Entry>& entries() { return entries_; }
-    const std::vector<Node>& items() const { return items_; }
-    std::vector<Node>& items() { return items_; }
+    const std::vector<Entry>& entries() const { return resolved().entries_; }
+    /// Mutable access; throws std::logic_error on a shared node.
+    std::vector<Entry>& entries();
+    const std::vector<Node>& items() const { return resolved().items_; }
+    /// Mutable access; throws std::logic_error on a shared node.
+    std::vector<Node>& items();
     /// Number of entries (map) or items (seq).
     std::size_t size() const;
     bool empty() const { return size() == 0; }
@@ -89,6 +107,8 @@ private:
     /// `value` as an Int payload; throws std::out_of_range above INT64_MAX.
     static std::int64_t checked_int(unsigned long long value);
     [[noreturn]] static void throw_out_of_range(unsigned long long value);
+    /// Throws std::logic_error if this node is shared.
+    void check_mutable(const char* operation) const;
 
     Kind kind_ = Kind::Null;
     std::int64_t int_ = 0;
@@ -96,6 +116,7 @@ private:
     std::string str_;
     std::vector<Entry> entries_;
     std::vector<Node> items_;
+    std::shared_ptr<const Node> shared_;
 };
 
 struct Node::Entry {
@@ -121,7 +142,8 @@ inline Node&& Node::set(std::string key, Node value) && {
 inline Node&& Node::push(Node value) && { return std::move(push(std::move(value))); }
 
 inline std::size_t Node::size() const {
-    return kind_ == Kind::Map ? entries_.size() : items_.size();
+    const Node& n = resolved();
+    return n.kind_ == Kind::Map ? n.entries_.size() : n.items_.size();
 }
 
 inline std::int64_t Node::checked_int(unsigned long long value) {

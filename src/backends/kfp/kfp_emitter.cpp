@@ -368,24 +368,38 @@ Node resources(const Resources& r) {
     return out;
 }
 
-// What every task of one component shares; built once per component, copied per task.
+// What every task of one component shares: built once per component, and shared (not copied)
+// by each task's component and executor, so the YAML writer renders each part once.
 struct ComponentParts {
     Node inputs;
     Node outputs;
     Node command;
     Node args;
+    Node container;  // the executor's container when a task adds nothing to it
 };
 
+Node shared_or_null(Node n) { return n.is_null() ? Node() : Node::shared(std::move(n)); }
+
+Node container_of(const Component& c, const Node& command, const Node& args) {
+    Node container = Node::map();
+    container.set("image", c.image);
+    if (!command.is_null()) container.set("command", command);
+    if (!args.is_null()) container.set("args", args);
+    return container;
+}
+
 ComponentParts component_parts(const Component& c) {
-    return {port_definitions(c.inputs), port_definitions(c.outputs),
-            c.command.empty() ? Node() : command_line(c, c.command), c.args.empty() ? Node() : command_line(c, c.args)};
+    ComponentParts parts{shared_or_null(port_definitions(c.inputs)), shared_or_null(port_definitions(c.outputs)),
+                         c.command.empty() ? Node() : Node::shared(command_line(c, c.command)),
+                         c.args.empty() ? Node() : Node::shared(command_line(c, c.args)), Node()};
+    parts.container = Node::shared(container_of(c, parts.command, parts.args));
+    return parts;
 }
 
 Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
-    Node container = Node::map();
-    container.set("image", c.image);
-    if (!parts.command.is_null()) container.set("command", parts.command);
-    if (!parts.args.is_null()) container.set("args", parts.args);
+    Node res = resources(t.resources);
+    if (c.env.empty() && t.env.empty() && res.empty()) return Node::map().set("container", parts.container);
+    Node container = container_of(c, parts.command, parts.args);
     if (!c.env.empty() || !t.env.empty()) {
         Node env = Node::seq();
         for (const auto* list : {&c.env, &t.env}) {
@@ -393,7 +407,6 @@ Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
         }
         container.set("env", std::move(env));
     }
-    Node res = resources(t.resources);
     if (!res.empty()) container.set("resources", std::move(res));
     return Node::map().set("container", std::move(container));
 }

@@ -11,17 +11,6 @@
 namespace pipecc::doc {
 namespace {
 
-/// Lets `set`/`push`/`at` fill a default-constructed (null) node, but refuses to turn a scalar
-/// or the other collection kind into `want`, which would silently drop data.
-void adopt_kind(Node::Kind& kind, Node::Kind want, const char* operation) {
-    if (kind == want) return;
-    if (kind != Node::Kind::Null) {
-        throw std::logic_error(std::string("doc::Node::") + operation +
-                               (want == Node::Kind::Map ? " needs a map" : " needs a sequence"));
-    }
-    kind = want;
-}
-
 /// Equal when both render the same: NaN equals NaN, and 0.0 differs from -0.0.
 bool same_float(double a, double b) {
     if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
@@ -37,56 +26,82 @@ void Node::throw_out_of_range(unsigned long long value) {
                             "), the largest integer a node holds");
 }
 
+Node::Node(const Node& other) : int_(0) {
+    kind_ = other.kind_;
+    shared_ = other.shared_;
+    if (shared_) {
+        new (&target_) std::shared_ptr<const Node>(other.target_);
+    } else if (kind_ == Kind::String) {
+        new (&str_) std::string(other.str_);
+    } else if (kind_ == Kind::Map) {
+        new (&entries_) std::vector<Entry>(other.entries_);
+    } else if (kind_ == Kind::Seq) {
+        new (&items_) std::vector<Node>(other.items_);
+    } else {
+        int_ = other.int_;
+    }
+}
+
+void Node::become(Kind want, const char* operation) {
+    if (shared_) throw std::logic_error(std::string("doc::Node::") + operation + " on a shared node");
+    if (kind_ == want) return;
+    if (kind_ != Kind::Null) {
+        throw std::logic_error(std::string("doc::Node::") + operation +
+                               (want == Kind::Map ? " needs a map" : " needs a sequence"));
+    }
+    if (want == Kind::Map) {
+        new (&entries_) std::vector<Entry>();
+    } else {
+        new (&items_) std::vector<Node>();
+    }
+    kind_ = want;
+}
+
 Node Node::map() {
     Node n;
-    n.kind_ = Kind::Map;
+    n.become(Kind::Map, "map");
     return n;
 }
 
 Node Node::seq(std::initializer_list<Node> items) {
     Node n;
-    n.kind_ = Kind::Seq;
+    n.become(Kind::Seq, "seq");
     n.items_.assign(items);
     return n;
 }
 
 Node Node::shared(Node target) {
+    if (target.shared_) return target;
     Node n;
-    n.shared_ = target.shared_ ? std::move(target.shared_) : std::make_shared<const Node>(std::move(target));
+    new (&n.target_) std::shared_ptr<const Node>(std::make_shared<const Node>(std::move(target)));
+    n.shared_ = true;
     return n;
 }
 
-void Node::check_mutable(const char* operation) const {
-    if (shared_) throw std::logic_error(std::string("doc::Node::") + operation + " on a shared node");
-}
-
 std::vector<Node::Entry>& Node::entries() {
-    check_mutable("entries");
+    become(Kind::Map, "entries");
     return entries_;
 }
 
 std::vector<Node>& Node::items() {
-    check_mutable("items");
+    become(Kind::Seq, "items");
     return items_;
 }
 
 Node& Node::set(std::string key, Node value) & {
-    check_mutable("set");
-    adopt_kind(kind_, Kind::Map, "set");
+    become(Kind::Map, "set");
     entries_.push_back(Entry{std::move(key), std::move(value)});
     return *this;
 }
 
 Node& Node::push(Node value) & {
-    check_mutable("push");
-    adopt_kind(kind_, Kind::Seq, "push");
+    become(Kind::Seq, "push");
     items_.push_back(std::move(value));
     return *this;
 }
 
 Node& Node::at(std::string_view key) {
-    check_mutable("at");
-    adopt_kind(kind_, Kind::Map, "at");
+    become(Kind::Map, "at");
     for (Entry& e : entries_) {
         if (e.key == key) return e.value;
     }
@@ -95,7 +110,6 @@ Node& Node::at(std::string_view key) {
 }
 
 const Node* Node::find(std::string_view key) const {
-    if (kind() != Kind::Map) return nullptr;
     for (const Entry& e : entries()) {
         if (e.key == key) return &e.value;
     }

@@ -43,7 +43,7 @@ inline std::optional<std::string> find_program(const std::string& name) {
     std::istringstream dirs(path ? path : "/usr/bin:/bin");
     std::string dir;
     while (std::getline(dirs, dir, ':')) {
-        if (dir.empty()) dir = ".";
+        if (dir.empty()) dir.push_back('.');  // (`dir = "."` trips GCC 12's false -Wrestrict)
         const std::string candidate = dir + "/" + name;
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }

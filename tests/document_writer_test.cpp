@@ -16,6 +16,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
@@ -271,6 +272,29 @@ TEST_CASE("a shared node reads, compares and renders as its target, and cannot b
     CHECK(to_yaml(with_shared, {.sort_keys = true}) == to_yaml(with_copies, {.sort_keys = true}));
     CHECK(to_json(with_shared) == to_json(with_copies));
     CHECK(with_shared == with_copies);
+}
+
+TEST_CASE("Node copies and moves keep the payload, also from inside itself", "[document]") {
+    Node n = Node::map().set("child", Node::seq({"a", 2, Node::map().set("k", 2.5)}));
+    const Node original = n;
+    Node copy = n;
+    CHECK(copy == original);
+    n = n;  // self-assignment keeps the node
+    CHECK(n == original);
+    n = n.entries()[0].value;  // a copy of its own child
+    CHECK(n == original.entries()[0].value);
+    n = std::move(n.items()[2]);  // a move from its own item
+    CHECK(n == Node::map().set("k", 2.5));
+    Node moved = std::move(copy);
+    CHECK(moved == original);
+    moved = Node("text");  // a map becomes a string
+    CHECK(moved.as_string() == "text");
+    CHECK(std::as_const(moved).entries().empty());  // read-only access to another kind: empty
+    CHECK(moved.as_int() == 0);
+    CHECK_THROWS_AS(moved.set("k", 1), std::logic_error);
+    Node null;
+    null.entries().push_back({"k", 1});  // mutable access makes a null node a map
+    CHECK(null == Node::map().set("k", 1));
 }
 
 TEST_CASE("Node refuses unsigned integers above INT64_MAX instead of wrapping them", "[document]") {

@@ -87,6 +87,49 @@ Task& Task::env_from_secret(std::string name, std::string secret, std::string ke
     task().secret_env.push_back({std::move(name), std::move(secret), std::move(key), false});
     return *this;
 }
+graph::PodSettings& Task::pod() const {
+    auto& slot = task().pod;
+    auto copy = slot ? std::make_shared<graph::PodSettings>(*slot) : std::make_shared<graph::PodSettings>();
+    graph::PodSettings& settings = *copy;
+    slot = std::move(copy);
+    return settings;
+}
+Task& Task::env_from_config_map(std::string name, std::string config_map, std::string key) {
+    pod().config_map_env.push_back({std::move(name), std::move(config_map), std::move(key), false});
+    return *this;
+}
+Task& Task::secret_volume(std::string secret, std::string mount_path) {
+    pod().secret_volumes.push_back({std::move(secret), std::move(mount_path), false});
+    return *this;
+}
+Task& Task::config_map_volume(std::string config_map, std::string mount_path) {
+    pod().config_map_volumes.push_back({std::move(config_map), std::move(mount_path), false});
+    return *this;
+}
+Task& Task::pvc_mount(std::string pvc, std::string mount_path, std::string sub_path) {
+    pod().pvc_mounts.push_back({std::move(pvc), std::move(mount_path), std::move(sub_path)});
+    return *this;
+}
+Task& Task::toleration(graph::Toleration toleration) {
+    pod().tolerations.push_back(std::move(toleration));
+    return *this;
+}
+Task& Task::node_affinity(std::vector<graph::NodeRequirement> match, std::int32_t weight) {
+    pod().node_affinity.push_back({std::move(match), weight});
+    return *this;
+}
+Task& Task::pod_label(std::string key, std::string value) {
+    pod().labels.emplace_back(std::move(key), std::move(value));
+    return *this;
+}
+Task& Task::pod_annotation(std::string key, std::string value) {
+    pod().annotations.emplace_back(std::move(key), std::move(value));
+    return *this;
+}
+Task& Task::image_pull_secret(std::string secret) {
+    pod().image_pull_secrets.push_back(std::move(secret));
+    return *this;
+}
 Task& Task::retry(std::int64_t max_retries, std::chrono::seconds backoff, double backoff_factor,
                   std::chrono::seconds max_backoff) {
     task().retry = graph::Retry{max_retries, backoff.count(), backoff_factor, max_backoff.count()};

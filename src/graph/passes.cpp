@@ -8,6 +8,7 @@
 
 #include "pipecc/error.hpp"
 #include "pipecc/graph/time_format.hpp"
+#include "pod_settings_check.hpp"
 
 namespace pipecc::graph {
 namespace {
@@ -25,12 +26,6 @@ bool valid_port_name(std::string_view n) {
     });
 }
 
-bool valid_env_name(std::string_view n) {
-    if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
-    return std::all_of(n.begin(), n.end(), [](unsigned char c) {
-        return c < 0x80 && (std::isalnum(c) || c == '_');
-    });
-}
 
 void check_ports(const Graph& g, const std::vector<Port>& ports, const std::string& owner,
                  const char* kind) {
@@ -371,6 +366,9 @@ void check_settings(Graph& g) {
         }
         for (const auto& [key, value] : t.node_selector) {
             if (key.empty()) throw Error("node selector key is empty", at_task(g, t));
+        }
+        if (t.pod) {
+            if (auto err = pod_settings_error(*t.pod)) throw Error(*err, at_task(g, t));
         }
         if (t.retry && (t.retry->max_retries < 0 || t.retry->backoff_seconds < 0 ||
                         t.retry->backoff_factor < 1 || t.retry->backoff_max_seconds < 0)) {

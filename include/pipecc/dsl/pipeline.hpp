@@ -71,6 +71,37 @@ public:
     /// An environment variable from key `key` of Kubernetes secret `secret`: the secret stays
     /// out of the image and out of the compiled pipeline.
     Task& env_from_secret(std::string name, std::string secret, std::string key);
+    /// An environment variable from key `key` of Kubernetes config map `config_map`.
+    Task& env_from_config_map(std::string name, std::string config_map, std::string key);
+    /// Mounts Kubernetes secret `secret` as files (one per key) under `mount_path`.
+    ///
+    /// @code
+    /// task.secret_volume("gcp-sa-key", "/secrets/gcp");
+    /// @endcode
+    Task& secret_volume(std::string secret, std::string mount_path);
+    /// Mounts config map `config_map` as files (one per key) under `mount_path`.
+    Task& config_map_volume(std::string config_map, std::string mount_path);
+    /// Mounts the existing PersistentVolumeClaim `pvc` at `mount_path` (a sub-path of it if given).
+    Task& pvc_mount(std::string pvc, std::string mount_path, std::string sub_path = {});
+    /// Lets the task run on nodes with a matching taint (e.g. a GPU or high-memory node pool).
+    ///
+    /// @code
+    /// task.toleration({.key = "nvidia.com/gpu", .op = "Exists", .effect = "NoSchedule"});
+    /// @endcode
+    Task& toleration(graph::Toleration toleration);
+    /// Requires nodes whose labels match all of `match`; with a `weight` (1-100), prefers them.
+    ///
+    /// @code
+    /// task.node_affinity({{.key = "cloud.google.com/gke-nodepool", .op = "In", .values = {"gpu-pool"}}});
+    /// @endcode
+    Task& node_affinity(std::vector<graph::NodeRequirement> match, std::int32_t weight = 0);
+    /// A label on the task's pod.
+    Task& pod_label(std::string key, std::string value);
+    /// An annotation on the task's pod.
+    Task& pod_annotation(std::string key, std::string value);
+    /// Pulls the task's image with the registry credentials in secret `secret`. (Argo sets pull
+    /// secrets for the whole workflow, so there every pod gets it.)
+    Task& image_pull_secret(std::string secret);
     /// Retries a failed task up to `max_retries` times with exponential backoff.
     Task& retry(std::int64_t max_retries, std::chrono::seconds backoff = std::chrono::seconds(0),
                 double backoff_factor = 2.0, std::chrono::seconds max_backoff = std::chrono::seconds(3600));
@@ -90,6 +121,8 @@ private:
     graph::ExprPtr output_expr(const std::string& name, graph::Type type) const;
     void add_after(const Task& other);
     graph::Task& task() const;
+    /// The task's pod settings, copied for a change (they are shared with checked graphs).
+    graph::PodSettings& pod() const;
 
     std::shared_ptr<detail::PipelineState> state_;
     graph::TaskId id_;

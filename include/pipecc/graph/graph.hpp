@@ -2,6 +2,7 @@
 /// The backend-neutral pipeline graph that the DSL builds, the checks verify and the emitters read.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 
 #include "pipecc/emit/document.hpp"
 #include "pipecc/graph/expr.hpp"
+#include "pipecc/graph/pod_settings.hpp"
 #include "pipecc/graph/types.hpp"
 
 namespace pipecc::graph {
@@ -103,6 +105,9 @@ struct Task {
     std::vector<std::pair<std::string, std::string>> node_selector{};
     std::vector<EnvVar> env{};
     std::vector<SecretEnv> secret_env{};
+    /// Volumes, tolerations, affinity, pod metadata and pull secrets; null when the task sets
+    /// none, which keeps a 100,000-task graph small. Shared and immutable: setters copy it.
+    std::shared_ptr<const PodSettings> pod{};
     std::optional<Retry> retry{};
     bool cache = true;
     std::int64_t timeout_seconds = 0;  ///< 0 = none

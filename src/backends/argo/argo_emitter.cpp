@@ -1,7 +1,9 @@
 #include <cctype>
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "pipecc/backends/argo.hpp"
 #include "pipecc/error.hpp"
@@ -265,6 +267,90 @@ Node resources(const Graph& g, const Task& t) {
     return out;
 }
 
+// A task's volumes (for its template) and their mounts (for its container), named by kind and
+// position: the names only need to be unique within the pod.
+struct PodVolumes {
+    Node volumes = Node::seq();
+    Node mounts = Node::seq();
+};
+
+PodVolumes pod_volumes(const Task& t) {
+    PodVolumes out;
+    if (!t.pod) return out;
+    int n = 0;
+    auto add = [&](const char* kind, const char* source_key, Node source, const std::string& mount_path,
+                   const std::string& sub_path) {
+        const std::string name = std::string(kind) + "-" + std::to_string(++n);
+        Node mount = Node::map().set("name", name).set("mountPath", mount_path);
+        if (!sub_path.empty()) mount.set("subPath", sub_path);
+        out.mounts.push(std::move(mount));
+        out.volumes.push(Node::map().set("name", name).set(source_key, std::move(source)));
+    };
+    for (const auto& v : t.pod->secret_volumes) {
+        Node secret = Node::map().set("secretName", v.secret_name);
+        if (v.optional) secret.set("optional", true);
+        add("secret", "secret", std::move(secret), v.mount_path, {});
+    }
+    for (const auto& v : t.pod->config_map_volumes) {
+        Node map = Node::map().set("name", v.config_map);
+        if (v.optional) map.set("optional", true);
+        add("config-map", "configMap", std::move(map), v.mount_path, {});
+    }
+    for (const auto& v : t.pod->pvc_mounts) {
+        add("pvc", "persistentVolumeClaim", Node::map().set("claimName", v.pvc_name), v.mount_path, v.sub_path);
+    }
+    return out;
+}
+
+Node match_expressions(const std::vector<NodeRequirement>& match) {
+    Node out = Node::seq();
+    for (const auto& r : match) {
+        Node e = Node::map().set("key", r.key).set("operator", r.op);
+        if (!r.values.empty()) {
+            Node values = Node::seq();
+            for (const auto& v : r.values) values.push(v);
+            e.set("values", std::move(values));
+        }
+        out.push(std::move(e));
+    }
+    return out;
+}
+
+// The pod-level settings of a task's template: tolerations and node affinity.
+void set_scheduling(Node& tmpl, const PodSettings& pod) {
+    if (!pod.tolerations.empty()) {
+        Node list = Node::seq();
+        for (const auto& t : pod.tolerations) {
+            Node entry = Node::map();
+            if (!t.key.empty()) entry.set("key", t.key);
+            entry.set("operator", t.op);
+            if (!t.value.empty()) entry.set("value", t.value);
+            if (!t.effect.empty()) entry.set("effect", t.effect);
+            if (t.seconds >= 0) entry.set("tolerationSeconds", t.seconds);
+            list.push(std::move(entry));
+        }
+        tmpl.set("tolerations", std::move(list));
+    }
+    Node required = Node::seq();
+    Node preferred = Node::seq();
+    for (const auto& a : pod.node_affinity) {
+        if (a.weight == 0) {
+            required.push(Node::map().set("matchExpressions", match_expressions(a.match)));
+        } else {
+            preferred.push(Node::map().set("weight", a.weight).set(
+                "preference", Node::map().set("matchExpressions", match_expressions(a.match))));
+        }
+    }
+    if (required.empty() && preferred.empty()) return;
+    Node node_affinity = Node::map();
+    if (!required.empty()) {
+        node_affinity.set("requiredDuringSchedulingIgnoredDuringExecution",
+                          Node::map().set("nodeSelectorTerms", std::move(required)));
+    }
+    if (!preferred.empty()) node_affinity.set("preferredDuringSchedulingIgnoredDuringExecution", std::move(preferred));
+    tmpl.set("affinity", Node::map().set("nodeAffinity", std::move(node_affinity)));
+}
+
 Node container(const Graph& g, const Component& c, const Task& t) {
     Node out = Node::map();
     out.set("image", c.image);
@@ -280,8 +366,16 @@ Node container(const Graph& g, const Component& c, const Task& t) {
         if (s.optional) ref.set("optional", true);
         env.push(Node::map().set("name", s.env_var).set("valueFrom", Node::map().set("secretKeyRef", std::move(ref))));
     }
+    if (t.pod) {
+        for (const auto& e : t.pod->config_map_env) {
+            Node ref = Node::map().set("name", e.config_map).set("key", e.key);
+            if (e.optional) ref.set("optional", true);
+            env.push(Node::map().set("name", e.env_var).set("valueFrom", Node::map().set("configMapKeyRef", std::move(ref))));
+        }
+    }
     if (!env.empty()) out.set("env", std::move(env));
     if (Node res = resources(g, t); !res.empty()) out.set("resources", std::move(res));
+    if (Node mounts = pod_volumes(t).mounts; !mounts.empty()) out.set("volumeMounts", std::move(mounts));
     return out;
 }
 
@@ -310,6 +404,33 @@ std::string settings_key(const Graph& g, const Task& t) {
         add(std::to_string(t.retry->backoff_max_seconds));
     }
     key += '|';
+    if (t.pod) {
+        const PodSettings& pod = *t.pod;
+        for (const auto& v : pod.secret_volumes) add(v.secret_name), add(v.mount_path), add(v.optional ? "1" : "0");
+        key += '|';
+        for (const auto& e : pod.config_map_env) add(e.env_var), add(e.config_map), add(e.key), add(e.optional ? "1" : "0");
+        key += '|';
+        for (const auto& v : pod.config_map_volumes) add(v.config_map), add(v.mount_path), add(v.optional ? "1" : "0");
+        key += '|';
+        for (const auto& v : pod.pvc_mounts) add(v.pvc_name), add(v.mount_path), add(v.sub_path);
+        key += '|';
+        for (const auto& x : pod.tolerations) add(x.key), add(x.op), add(x.value), add(x.effect), add(std::to_string(x.seconds));
+        key += '|';
+        for (const auto& a : pod.node_affinity) {
+            add(std::to_string(a.weight));
+            for (const auto& r : a.match) {
+                add(r.key), add(r.op);
+                for (const auto& v : r.values) add(v);
+                key += ';';
+            }
+            key += ',';
+        }
+        key += '|';
+        for (const auto& [k, v] : pod.labels) add(k), add(v);
+        key += '|';
+        for (const auto& [k, v] : pod.annotations) add(k), add(v);
+    }
+    key += '|';
     add(std::to_string(t.timeout_seconds));
     add(t.cache ? "1" : "0");
     add(t.display_name == t.name ? "" : t.display_name);
@@ -335,6 +456,10 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
     // KFP v1 reads these; plain Argo ignores them.
     if (!t.cache) labels.set("pipelines.kubeflow.org/enable_caching", "false");
     if (t.display_name != t.name) annotations.set("pipelines.kubeflow.org/task_display_name", t.display_name);
+    if (t.pod) {
+        for (const auto& [k, v] : t.pod->labels) labels.set(k, v);
+        for (const auto& [k, v] : t.pod->annotations) annotations.set(k, v);
+    }
     if (!labels.empty() || !annotations.empty()) {
         Node meta = Node::map();
         if (!annotations.empty()) meta.set("annotations", std::move(annotations));
@@ -342,11 +467,13 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
         tmpl.set("metadata", std::move(meta));
     }
     tmpl.set("container", container(g, c, t));
+    if (Node volumes = pod_volumes(t).volumes; !volumes.empty()) tmpl.set("volumes", std::move(volumes));
     if (!t.node_selector.empty()) {
         Node sel = Node::map();
         for (const auto& [k, v] : t.node_selector) sel.set(k, v);
         tmpl.set("nodeSelector", std::move(sel));
     }
+    if (t.pod) set_scheduling(tmpl, *t.pod);
     if (t.retry) {
         const double factor = t.retry->backoff_factor;
         if (factor != std::floor(factor)) {
@@ -471,6 +598,16 @@ doc::Node emit(const Graph& g, const Options& options) {
         spec.set("arguments", Node::map().set("parameters", std::move(params)));
     }
     spec.set("templates", std::move(templates));
+    // Argo sets pull secrets for the whole workflow: every pod gets each task's.
+    Node pull_secrets = Node::seq();
+    std::unordered_set<std::string_view> seen_secrets;
+    for (TaskId id : g.topo_order) {
+        if (!g.tasks[id].pod) continue;
+        for (const auto& s : g.tasks[id].pod->image_pull_secrets) {
+            if (seen_secrets.insert(s).second) pull_secrets.push(Node::map().set("name", s));
+        }
+    }
+    if (!pull_secrets.empty()) spec.set("imagePullSecrets", std::move(pull_secrets));
 
     Node annotations = Node::map();
     if (!g.display_name.empty()) annotations.set("workflows.argoproj.io/title", g.display_name);

@@ -411,6 +411,88 @@ Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
     return Node::map().set("container", std::move(container));
 }
 
+// A Kubernetes object named by a constant: kfp-kubernetes writes the name in both its old field
+// (read by backends before 2.4) and its `...Parameter` form (read by later ones).
+void set_name(Node& entry, const char* field, const std::string& name) {
+    entry.set(field, name);
+    entry.set(std::string(field) + "Parameter", Node::map().set("runtimeValue", Node::map().set("constant", name)));
+}
+
+Node requirement_list(const std::vector<NodeRequirement>& match) {
+    Node out = Node::seq();
+    for (const auto& r : match) {
+        Node e = Node::map().set("key", r.key).set("operator", r.op);
+        if (!r.values.empty()) {
+            Node values = Node::seq();
+            for (const auto& v : r.values) values.push(v);
+            e.set("values", std::move(values));
+        }
+        out.push(std::move(e));
+    }
+    return out;
+}
+
+void add_pod_settings(Node& out, const PodSettings& pod) {
+    auto list = [&](const char* key, auto& items, auto&& to_node) {
+        if (items.empty()) return;
+        Node seq = Node::seq();
+        for (const auto& item : items) seq.push(to_node(item));
+        out.set(key, std::move(seq));
+    };
+    list("secretAsVolume", pod.secret_volumes, [](const SecretVolume& v) {
+        Node e = Node::map().set("mountPath", v.mount_path).set("optional", v.optional);
+        set_name(e, "secretName", v.secret_name);
+        return e;
+    });
+    list("configMapAsEnv", pod.config_map_env, [](const ConfigMapEnv& v) {
+        Node e = Node::map().set("keyToEnv", Node::seq({Node::map().set("configMapKey", v.key).set("envVar", v.env_var)}));
+        e.set("optional", v.optional);
+        set_name(e, "configMapName", v.config_map);
+        return e;
+    });
+    list("configMapAsVolume", pod.config_map_volumes, [](const ConfigMapVolume& v) {
+        Node e = Node::map().set("mountPath", v.mount_path).set("optional", v.optional);
+        set_name(e, "configMapName", v.config_map);
+        return e;
+    });
+    list("pvcMount", pod.pvc_mounts, [](const PvcMount& v) {
+        Node e = Node::map().set("constant", v.pvc_name).set("mountPath", v.mount_path);
+        e.set("pvcNameParameter", Node::map().set("runtimeValue", Node::map().set("constant", v.pvc_name)));
+        if (!v.sub_path.empty()) e.set("subPath", v.sub_path);
+        return e;
+    });
+    list("tolerations", pod.tolerations, [](const Toleration& t) {
+        Node e = Node::map();
+        if (!t.effect.empty()) e.set("effect", t.effect);
+        if (!t.key.empty()) e.set("key", t.key);
+        e.set("operator", t.op);
+        if (t.seconds >= 0) e.set("tolerationSeconds", t.seconds);
+        if (!t.value.empty()) e.set("value", t.value);
+        return e;
+    });
+    list("nodeAffinity", pod.node_affinity, [](const NodeAffinity& a) {
+        Node e = Node::map().set("matchExpressions", requirement_list(a.match));
+        if (a.weight != 0) e.set("weight", a.weight);
+        return e;
+    });
+    if (!pod.labels.empty() || !pod.annotations.empty()) {
+        Node meta = Node::map();
+        auto pairs = [](const std::vector<std::pair<std::string, std::string>>& kv) {
+            Node m = Node::map();
+            for (const auto& [k, v] : kv) m.set(k, v);
+            return m;
+        };
+        if (!pod.annotations.empty()) meta.set("annotations", pairs(pod.annotations));
+        if (!pod.labels.empty()) meta.set("labels", pairs(pod.labels));
+        out.set("podMetadata", std::move(meta));
+    }
+    list("imagePullSecret", pod.image_pull_secrets, [](const std::string& name) {
+        Node e = Node::map();
+        set_name(e, "secretName", name);
+        return e;
+    });
+}
+
 // kfp-kubernetes settings for one executor; empty when the task has none.
 Node kubernetes_config(const Task& t) {
     Node out = Node::map();
@@ -433,6 +515,7 @@ Node kubernetes_config(const Task& t) {
         out.set("secretAsEnv", std::move(list));
     }
     if (t.timeout_seconds > 0) out.set("activeDeadlineSeconds", t.timeout_seconds);
+    if (t.pod) add_pod_settings(out, *t.pod);
     return out;
 }
 

@@ -1,0 +1,19 @@
+#pragma once
+// Private to src/graph: the rules Kubernetes applies to a task's pod settings, checked at compile
+// time so that a bad setting fails here, naming the task, rather than when the pod is created.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pipecc/graph/pod_settings.hpp"
+
+namespace pipecc::graph {
+
+/// A C identifier-like environment variable name, as shells and Kubernetes accept.
+bool valid_env_name(std::string_view name);
+
+/// What is wrong with `pod`, or nullopt.
+std::optional<std::string> pod_settings_error(const PodSettings& pod);
+
+}  // namespace pipecc::graph

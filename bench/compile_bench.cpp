@@ -21,13 +21,18 @@ namespace {
 
 using namespace pipecc;
 
-enum class Shape { Chain, Fanout };
+// chain and fanout are the core issue's shapes; copies (50-step chains side by side, as a team
+// repeating one pipeline per region or customer builds) and fanin (a fan-out whose tasks all feed
+// one final task) are the shapes users build at scale.
+enum class Shape { Chain, Fanout, Copies, Fanin };
+constexpr std::size_t kCopyLength = 50;
 
 // CPU time leaves out the time spent waiting for a core, which inflates wall time on a shared
 // machine; it still counts the kernel's time for page faults, a real cost of large pipelines.
 enum class Clock { Wall, Cpu };
 
-const std::map<std::string, Shape> shapes = {{"chain", Shape::Chain}, {"fanout", Shape::Fanout}};
+const std::map<std::string, Shape> shapes = {
+    {"chain", Shape::Chain}, {"fanout", Shape::Fanout}, {"copies", Shape::Copies}, {"fanin", Shape::Fanin}};
 const std::map<std::string, Target> targets = {{"kfp", Target::Kfp}, {"argo", Target::Argo}};
 const std::map<std::string, Clock> clocks = {{"wall", Clock::Wall}, {"cpu", Clock::Cpu}};
 
@@ -40,12 +45,23 @@ Pipeline build_pipeline(Shape shape, std::size_t n) {
                           .output<String>("out")
                           .command({"sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && printf '%s' \"$0\" > \"$1\"",
                                     input_value("in"), output_path("out")});
-    Pipeline p(shape == Shape::Chain ? "bench-chain" : "bench-fanout");
+    const char* names[] = {"bench-chain", "bench-fanout", "bench-copies", "bench-fanin"};
+    Pipeline p(names[static_cast<int>(shape)]);
     const auto seed = p.param<String>("seed", "hello");
+    if (shape == Shape::Fanin) {
+        // N-1 parallel tasks, then one that waits for all of them: N-1 edges into one task.
+        std::vector<Task> wide;
+        wide.reserve(n);
+        for (std::size_t i = 0; i + 1 < n; ++i) wide.push_back(p.add(step).arg("in", seed));
+        Task last = p.add(step).arg("in", seed);
+        for (const Task& t : wide) last.after(t);
+        return p;
+    }
     Value<String> prev = seed;
     for (std::size_t i = 0; i < n; ++i) {
-        Task t = p.add(step).arg("in", shape == Shape::Chain ? prev : seed);
-        if (shape == Shape::Chain) prev = t.output<String>("out");
+        if (shape == Shape::Copies && i % kCopyLength == 0) prev = seed;  // a new copy starts
+        Task t = p.add(step).arg("in", shape == Shape::Fanout ? seed : prev);
+        if (shape != Shape::Fanout) prev = t.output<String>("out");
     }
     return p;
 }
@@ -116,7 +132,7 @@ int main(int argc, char** argv) {
     app.add_option("--n", ns, "Task counts (repeatable, or comma-separated)")
         ->delimiter(',')
         ->check(CLI::PositiveNumber);
-    app.add_option("--shape", shape_names, "chain and/or fanout")->delimiter(',')->check(CLI::IsMember(shapes));
+    app.add_option("--shape", shape_names, "chain, fanout, copies (50-step chains) and/or fanin")->delimiter(',')->check(CLI::IsMember(shapes));
     app.add_option("--target", target_names, "kfp and/or argo")->delimiter(',')->check(CLI::IsMember(targets));
     app.add_option("--runs", runs, "Runs per line; each figure is their median")->check(CLI::PositiveNumber);
     app.add_option("--clock", clock_name, "wall, or cpu: this thread's CPU time")

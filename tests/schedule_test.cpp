@@ -46,7 +46,7 @@ TEST_CASE("schedule: a cron string without five fields is rejected", "[schedule]
                                           {"", 0},
                                           {"   ", 0},
                                           {"@daily", 1},
-                                          {"0\t6 * * *", 4},
+                                          {"0\t6 * *", 4},
                                           {"0 6 * * * 2024", 6}}) {
         DYNAMIC_SECTION("'" << c.cron << "'") {
             auto e = test::check_error(scheduled(c.cron));
@@ -110,12 +110,20 @@ TEST_CASE("schedule: a cron field out of range or malformed is rejected, naming 
 TEST_CASE("schedule: valid cron strings are accepted", "[schedule]") {
     for (const char* cron : {"0 6 * * *", "*/15 0-23/2 1,15 JAN-DEC MON-FRI", "0 6 * * 7", "0 6 * * 0-7", "5 4 * * sun",
                              "59 23 31 12 6", "0 0 1 jan *", "5/15 * * * *", "0-59 0-23 1-31 1-12 0-7",
-                             "  0   6  *  *  *  "}) {
+                             "  0   6  *  *  *  ", "0\t6 * *\t*"}) {
         DYNAMIC_SECTION("'" << cron << "'") {
             CHECK_FALSE(graph::check_cron(cron));
             CHECK_FALSE(test::check_error(scheduled(cron)));
         }
     }
+}
+
+TEST_CASE("schedule: fields split on any whitespace are written with single spaces", "[schedule]") {
+    // Argo's and KFP's cron parsers split on any whitespace; the outputs use one form.
+    const Pipeline p = scheduled(" 0\t6  * *\t* ");
+    CHECK(test::argo_wf(p)["spec"]["schedule"].as<std::string>() == "0 6 * * *");
+    CHECK_THAT(compile(p, {.target = Target::Kfp}), Contains("# Schedule: 0 6 * * *\n"));
+    CHECK(graph::normalize_cron("0\t6 * * *") == "0 6 * * *");
 }
 
 // --- time zone ---------------------------------------------------------------------------------------

@@ -379,6 +379,7 @@ void check_settings(Graph& g) {
     }
     if (g.schedule) {
         if (auto err = check_cron(g.schedule->cron)) throw Error(*err, at_pipeline(g));
+        g.schedule->cron = normalize_cron(g.schedule->cron);
         if (auto err = check_time_zone(g.schedule->time_zone)) throw Error("schedule: " + *err, at_pipeline(g));
     }
 }

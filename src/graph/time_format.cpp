@@ -118,6 +118,21 @@ std::optional<std::string> check_cron_field(std::string_view field, const CronFi
     return std::nullopt;
 }
 
+// The whitespace-separated fields, as Go's strings.Fields splits them (Argo's and KFP's cron
+// parsers do).
+std::vector<std::string_view> cron_fields(std::string_view cron) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+    std::vector<std::string_view> parts;
+    std::size_t i = 0;
+    while (i < cron.size()) {
+        while (i < cron.size() && space(cron[i])) ++i;
+        const std::size_t start = i;
+        while (i < cron.size() && !space(cron[i])) ++i;
+        if (i > start) parts.push_back(cron.substr(start, i - start));
+    }
+    return parts;
+}
+
 }  // namespace
 
 std::optional<std::string> check_cron(std::string_view cron) {
@@ -128,14 +143,7 @@ std::optional<std::string> check_cron(std::string_view cron) {
         {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
         {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
     };
-    std::vector<std::string_view> parts;
-    std::size_t i = 0;
-    while (i < cron.size()) {
-        while (i < cron.size() && cron[i] == ' ') ++i;
-        const std::size_t start = i;
-        while (i < cron.size() && cron[i] != ' ') ++i;
-        if (i > start) parts.push_back(cron.substr(start, i - start));
-    }
+    const std::vector<std::string_view> parts = cron_fields(cron);
     if (parts.size() != 5) {
         return "cron schedule '" + std::string(cron) + "' has " + std::to_string(parts.size()) +
                " fields; pipecc takes the 5-field form 'minute hour day-of-month month day-of-week', e.g. '0 6 * * *'";
@@ -144,6 +152,15 @@ std::optional<std::string> check_cron(std::string_view cron) {
         if (auto err = check_cron_field(parts[k], fields[k])) return "schedule '" + std::string(cron) + "': " + *err;
     }
     return std::nullopt;
+}
+
+std::string normalize_cron(std::string_view cron) {
+    std::string out;
+    for (std::string_view field : cron_fields(cron)) {
+        if (!out.empty()) out += ' ';
+        out += field;
+    }
+    return out;
 }
 
 bool is_utc(std::string_view zone) { return zone.empty() || zone == "UTC" || zone == "Etc/UTC"; }

@@ -45,6 +45,14 @@ std::optional<std::string> check_time_zone(std::string_view zone);
 /// @endcode
 std::optional<std::string> check_cron(std::string_view cron);
 
+/// The fields of a cron expression joined by single spaces: Argo and KFP split fields on any
+/// whitespace, so tabs and repeated spaces mean the same schedule.
+///
+/// @code
+/// normalize_cron("0\t6  * * *");  // "0 6 * * *"
+/// @endcode
+std::string normalize_cron(std::string_view cron);
+
 /// True when the zone is UTC (or empty, which means UTC).
 bool is_utc(std::string_view zone);
 

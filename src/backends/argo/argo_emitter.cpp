@@ -10,6 +10,7 @@
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/time_format.hpp"
 #include "pipecc/graph/unique_names.hpp"
+#include "../kubernetes_objects.hpp"
 
 namespace pipecc::argo {
 
@@ -302,20 +303,6 @@ PodVolumes pod_volumes(const Task& t) {
     return out;
 }
 
-Node match_expressions(const std::vector<NodeRequirement>& match) {
-    Node out = Node::seq();
-    for (const auto& r : match) {
-        Node e = Node::map().set("key", r.key).set("operator", r.op);
-        if (!r.values.empty()) {
-            Node values = Node::seq();
-            for (const auto& v : r.values) values.push(v);
-            e.set("values", std::move(values));
-        }
-        out.push(std::move(e));
-    }
-    return out;
-}
-
 // The pod-level settings of a task's template: tolerations and node affinity.
 void set_scheduling(Node& tmpl, const PodSettings& pod) {
     if (!pod.tolerations.empty()) {
@@ -335,10 +322,10 @@ void set_scheduling(Node& tmpl, const PodSettings& pod) {
     Node preferred = Node::seq();
     for (const auto& a : pod.node_affinity) {
         if (a.weight == 0) {
-            required.push(Node::map().set("matchExpressions", match_expressions(a.match)));
+            required.push(Node::map().set("matchExpressions", backends::match_expressions(a.match)));
         } else {
             preferred.push(Node::map().set("weight", a.weight).set(
-                "preference", Node::map().set("matchExpressions", match_expressions(a.match))));
+                "preference", Node::map().set("matchExpressions", backends::match_expressions(a.match))));
         }
     }
     if (required.empty() && preferred.empty()) return;

@@ -5,6 +5,7 @@
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/unique_names.hpp"
+#include "../kubernetes_objects.hpp"
 
 namespace pipecc::kfp {
 namespace {
@@ -418,20 +419,6 @@ void set_name(Node& entry, const char* field, const std::string& name) {
     entry.set(std::string(field) + "Parameter", Node::map().set("runtimeValue", Node::map().set("constant", name)));
 }
 
-Node requirement_list(const std::vector<NodeRequirement>& match) {
-    Node out = Node::seq();
-    for (const auto& r : match) {
-        Node e = Node::map().set("key", r.key).set("operator", r.op);
-        if (!r.values.empty()) {
-            Node values = Node::seq();
-            for (const auto& v : r.values) values.push(v);
-            e.set("values", std::move(values));
-        }
-        out.push(std::move(e));
-    }
-    return out;
-}
-
 void add_pod_settings(Node& out, const PodSettings& pod) {
     auto list = [&](const char* key, auto& items, auto&& to_node) {
         if (items.empty()) return;
@@ -471,7 +458,7 @@ void add_pod_settings(Node& out, const PodSettings& pod) {
         return e;
     });
     list("nodeAffinity", pod.node_affinity, [](const NodeAffinity& a) {
-        Node e = Node::map().set("matchExpressions", requirement_list(a.match));
+        Node e = Node::map().set("matchExpressions", backends::match_expressions(a.match));
         if (a.weight != 0) e.set("weight", a.weight);
         return e;
     });

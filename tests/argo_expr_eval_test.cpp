@@ -26,16 +26,6 @@ using nlohmann::json;
 
 namespace {
 
-// "<text>": how the test pipelines frame a formatted value inside a concat.
-std::string angled(const std::string& text) {
-    std::string out = "<";
-    out += text;
-    out += '>';
-    return out;
-}
-
-Component consumer() { return test::component("consumer").input<String>("x"); }
-
 // Unix seconds of "YYYY-MM-DDTHH:MM:SSZ".
 long long unix_of(const std::string& utc) {
     std::tm tm{};
@@ -94,7 +84,7 @@ Pipeline formatted(const std::string& zone, const std::string& format, bool sche
     Pipeline p("fmt");
     if (scheduled) p.schedule("0 6 * * *", "Asia/Tokyo");
     auto t = scheduled ? run::scheduled_at() : run::created_at();
-    p.add(consumer(), "consumer").arg("x", concat("<", (zone.empty() ? t : t.in_zone(zone)).format(format), ">"));
+    p.add(test::consumer(), "consumer").arg("x", concat("<", (zone.empty() ? t : t.in_zone(zone)).format(format), ">"));
     return p;
 }
 
@@ -163,7 +153,7 @@ TEST_CASE("argo eval: zoned creation times evaluate to the wall-clock text", "[a
         CHECK_THAT(values[i], Contains("{{=") && Contains("workflow.creationTimestamp.s"));
         INFO("harness error: " << results[i].error);
         REQUIRE(results[i].out);
-        CHECK(*results[i].out == angled(c.expected));
+        CHECK(*results[i].out == test::angled(c.expected));
     }
 }
 
@@ -179,7 +169,7 @@ TEST_CASE("argo eval: the same formats in UTC, as expressions from 3.2.4 and str
             for (const auto& c : kCases) {
                 values.push_back(argo_value(formatted("UTC", c.format), v));
                 requests.push_back(created_request(values.back(), unix_of(c.created)));
-                expected.push_back(angled(c_strftime("UTC", unix_of(c.created), c.format)));
+                expected.push_back(test::angled(c_strftime("UTC", unix_of(c.created), c.format)));
             }
             const auto results = test::argo_eval_batch(requests);
             for (std::size_t i = 0; i < kCases.size(); ++i) {
@@ -317,7 +307,7 @@ TEST_CASE("argo eval: directives side by side, with separators, lower like strft
                 for (long long t : instants) {
                     requests.push_back(test::template_request(value, {{"workflow.creationTimestamp.s", std::to_string(t)}}));
                     formats.push_back(format);
-                    expected.push_back(angled(c_strftime("America/New_York", t, format)));
+                    expected.push_back(test::angled(c_strftime("America/New_York", t, format)));
                 }
             }
         }
@@ -348,7 +338,7 @@ TEST_CASE("argo eval: expressions read only the Unix seconds, whatever the contr
         const Case& c = kCases[i / 3];
         INFO(c.format << " in " << c.zone << ", controller zone #" << i % 3);
         REQUIRE(results[i].out);
-        CHECK(*results[i].out == angled(c.expected));
+        CHECK(*results[i].out == test::angled(c.expected));
     }
 }
 
@@ -400,7 +390,7 @@ TEST_CASE("argo eval: scheduled_at with a schedule reads workflow.scheduledTime 
             CHECK_THAT(values[i], Contains("workflow.scheduledTime") && !Contains("creationTimestamp"));
             INFO("harness error: " << results[i].error);
             REQUIRE(results[i].out);
-            CHECK(*results[i].out == angled(cases[i].expected));
+            CHECK(*results[i].out == test::angled(cases[i].expected));
         }
     }
 }
@@ -408,7 +398,7 @@ TEST_CASE("argo eval: scheduled_at with a schedule reads workflow.scheduledTime 
 TEST_CASE("argo eval: raw run times as text carry their offset", "[argo][eval]") {
     if (!test::have_argo_expr_eval()) return;
     Pipeline p("raw");
-    p.add(consumer(), "consumer").arg("x", run::created_at().in_zone("Asia/Tokyo"));
+    p.add(test::consumer(), "consumer").arg("x", run::created_at().in_zone("Asia/Tokyo"));
     Pipeline whole("whole");
     whole.add(test::component("consumer").input<Timestamp>("x"), "consumer").arg("x", run::created_at());
     const long long t = unix_of("2024-03-31T16:30:00Z");
@@ -460,7 +450,7 @@ TEST_CASE("argo eval: the examples' Argo parameter values resolve to the dates t
                         json req = created_request(value, created);
                         req["vars"] = vars;
                         for (std::sregex_iterator it(value.begin(), value.end(), task_ref), end; it != end; ++it) {
-                            req["vars"][(*it)[1].str()] = angled((*it)[1].str());
+                            req["vars"][(*it)[1].str()] = test::angled((*it)[1].str());
                         }
                         requests.push_back(req);
                         where.push_back(task["name"].as<std::string>() + "." + param["name"].as<std::string>());

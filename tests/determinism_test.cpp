@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include "tools/subprocess.hpp"
 
 namespace fs = std::filesystem;
@@ -29,15 +31,6 @@ const std::vector<FakeClock> kClocks = {
     {"2001-02-03 04:05:06", {"2001", "20010203", "2001-02-03", "2001/02/03", "010203", "981173106"}},
     {"2033-09-10 11:12:13", {"2033", "20330910", "2033-09-10", "2033/09/10", "330910", "2009963533"}},
 };
-
-std::vector<std::string> example_names() {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(fs::path(PIPECC_SOURCE_DIR) / "examples")) {
-        if (entry.path().extension() == ".cpp") names.push_back(entry.path().stem().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
 
 // The real day's YYYYMMDD and YYYY-MM-DD forms, in UTC and local time.
 std::vector<std::string> real_day_forms() {
@@ -69,7 +62,7 @@ void check_examples_under_fake_clocks(const std::vector<std::string>& flags) {
              "the compile clock was not moved");
         return;
     }
-    const auto names = example_names();
+    const auto names = pipecc::test::example_names();
     REQUIRE(names.size() >= 6);
     const auto today = real_day_forms();
     pipecc::test::TempDir dir("pipecc-faketime");

@@ -2,6 +2,8 @@
 // PIPECC_UPDATE_GOLDENS=1 rewrites the goldens on purpose; CI refuses to.
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,15 +18,6 @@ std::string read_file(const fs::path& p) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::vector<std::string> example_names() {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(fs::path(PIPECC_SOURCE_DIR) / "examples")) {
-        if (entry.path().extension() == ".cpp") names.push_back(entry.path().stem().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 // "line N: expected ... / actual ..." for the first differing line.
@@ -68,7 +61,7 @@ const std::vector<Variant> kVariants = {
 
 TEST_CASE("examples match their goldens", "[golden]") {
     const fs::path golden_dir = fs::path(PIPECC_SOURCE_DIR) / "tests" / "golden";
-    const auto names = example_names();
+    const auto names = pipecc::test::example_names();
     REQUIRE(!names.empty());
     if (update_requested() && std::getenv("CI")) FAIL("PIPECC_UPDATE_GOLDENS is refused in CI");
 

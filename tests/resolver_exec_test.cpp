@@ -33,16 +33,6 @@ constexpr const char* kContainerZone = "Pacific/Kiritimati";
 
 using test::ProcessResult;
 
-// "<text>": how the test pipelines frame a formatted value inside a concat.
-std::string angled(const std::string& text) {
-    std::string out = "<";
-    out += text;
-    out += '>';
-    return out;
-}
-
-Component consumer() { return test::component("consumer").input<String>("x"); }
-
 // Replaces each match of `re` by what `f` returns for it, in one pass: values put in are never
 // read again as placeholders.
 template <class F>
@@ -202,7 +192,7 @@ std::string kfp_value(const Pipeline& p, const std::string& created, const std::
 Pipeline formatted(const std::string& zone, const std::string& format) {
     Pipeline p("fmt");
     auto t = run::created_at();
-    p.add(consumer(), "consumer").arg("x", concat("<", (zone.empty() ? t : t.in_zone(zone)).format(format), ">"));
+    p.add(test::consumer(), "consumer").arg("x", concat("<", (zone.empty() ? t : t.in_zone(zone)).format(format), ">"));
     return p;
 }
 
@@ -217,7 +207,7 @@ struct Case {
 
 TEST_CASE("resolver step: KFP gets one only when it must format a run value", "[resolver][exec]") {
     Pipeline whole("whole");
-    whole.add(consumer(), "consumer").arg("x", run::name());
+    whole.add(test::consumer(), "consumer").arg("x", run::name());
     CHECK_FALSE(at(test::kfp_spec(whole), {"deploymentSpec", "executors", "exec-resolve-run-values"}));
 
     const YAML::Node spec = test::kfp_spec(formatted("Asia/Tokyo", "%Y%m%d"));
@@ -255,7 +245,7 @@ TEST_CASE("resolver step: a zone's date and hour, across DST changes and year bo
     };
     for (const auto& c : cases) {
         DYNAMIC_SECTION(c.created << " in " << (*c.zone ? c.zone : "(no zone)") << " as \"" << c.format << "\"") {
-            CHECK(kfp_value(formatted(c.zone, c.format), c.created) == angled(c.expected));
+            CHECK(kfp_value(formatted(c.zone, c.format), c.created) == test::angled(c.expected));
         }
     }
 }
@@ -281,7 +271,7 @@ TEST_CASE("resolver step: formats with literal text and several directives", "[r
     };
     for (const auto& c : cases) {
         DYNAMIC_SECTION(c.created << " in " << (*c.zone ? c.zone : "(no zone)") << " as \"" << c.format << "\"") {
-            CHECK(kfp_value(formatted(c.zone, c.format), c.created) == angled(c.expected));
+            CHECK(kfp_value(formatted(c.zone, c.format), c.created) == test::angled(c.expected));
         }
     }
 }
@@ -299,7 +289,7 @@ TEST_CASE("resolver step: several values, repeated ones computed once, each in i
     Pipeline p("many");
     const auto tokyo = run::created_at().in_zone("Asia/Tokyo");
     const auto ny = run::created_at().in_zone("America/New_York");
-    p.add(consumer(), "consumer")
+    p.add(test::consumer(), "consumer")
         .arg("x", concat(tokyo.format("%Y%m%d"), "/", tokyo.format("%H"), "/", ny.format("%Y%m%d"), "/",
                          tokyo.format("%Y%m%d"), "/", run::created_at().format("%Y%m%d"), "/", run::name()));
     const YAML::Node spec = test::kfp_spec(p);
@@ -312,7 +302,7 @@ TEST_CASE("resolver step: several values, repeated ones computed once, each in i
 TEST_CASE("resolver step: created and scheduled times are kept apart", "[resolver][exec]") {
     Pipeline p("both");
     p.schedule("0 6 * * *", "Asia/Tokyo");
-    p.add(consumer(), "consumer")
+    p.add(test::consumer(), "consumer")
         .arg("x", concat(run::created_at().in_zone("Asia/Tokyo").format("created %Y%m%d %H:%M"), ", ",
                          run::scheduled_at().in_zone("Asia/Tokyo").format("scheduled %Y%m%d %H:%M")));
     CHECK(kfp_value(p, "2024-03-31T21:00:07Z", "2024-03-31T21:00:00Z") ==
@@ -323,7 +313,7 @@ TEST_CASE("resolver step: created and scheduled times are kept apart", "[resolve
 
 TEST_CASE("resolver step: run name and id inside a string pass through unchanged", "[resolver][exec]") {
     Pipeline p("names");
-    p.add(consumer(), "consumer").arg("x", concat("run ", run::name(), " (", run::id(), ")"));
+    p.add(test::consumer(), "consumer").arg("x", concat("run ", run::name(), " (", run::id(), ")"));
     CHECK(kfp_value(p, "2024-03-31T16:30:00Z") == "run daily-run-7f3k2 (0b9c5e1a-2f4d-4c1e-9a7b-3d2e1f0a9b8c)");
 }
 
@@ -331,7 +321,7 @@ TEST_CASE("resolver step: pipeline parameters and formatted times share one stri
     Pipeline p("mixed");
     auto root = p.param<String>("gcs_root", "gs://bucket/predictions");
     const auto jst = run::created_at().in_zone("Asia/Tokyo");
-    p.add(consumer(), "consumer").arg("x", concat(root, "/", jst.format("%Y%m%d"), "/", jst.format("%H")));
+    p.add(test::consumer(), "consumer").arg("x", concat(root, "/", jst.format("%Y%m%d"), "/", jst.format("%H")));
     CHECK(kfp_value(p, "2020-11-13T21:00:00Z") == "gs://bucket/predictions/20201114/06");
 }
 
@@ -339,7 +329,7 @@ TEST_CASE("resolver step: a hook reads a formatted time through the exit handler
           "[resolver][exec][hooks]") {
     Pipeline p("hooked");
     p.add(test::component("body"), "body");
-    p.on_exit(consumer(), "notify")
+    p.on_exit(test::consumer(), "notify")
         .arg("x", concat("day ", run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d")));
     const YAML::Node spec = test::kfp_spec(p);
     REQUIRE(in_exit_handler(spec, "resolve-run-values"));
@@ -351,14 +341,14 @@ TEST_CASE("resolver step: the example daily_prediction's dates", "[resolver][exe
     Pipeline p("daily");
     auto root = p.param<String>("gcs_output_dir", "gs://my-gcp-project/predictions");
     const auto created = run::created_at().in_zone("Asia/Tokyo");
-    p.add(consumer(), "consumer").arg("x", concat(root, "/", created.format("%Y%m%d"), "/", created.format("%H")));
+    p.add(test::consumer(), "consumer").arg("x", concat(root, "/", created.format("%Y%m%d"), "/", created.format("%H")));
     CHECK(kfp_value(p, "2020-11-13T21:00:00Z") == "gs://my-gcp-project/predictions/20201114/06");
 }
 
 TEST_CASE("resolver step on Argo 3.1: fed the offset form of the creation-time sub-keys", "[resolver][exec][argo]") {
     Pipeline p("old-argo");
     const auto jst = run::created_at().in_zone("Asia/Tokyo");
-    p.add(consumer(), "consumer").arg("x", concat("d=", jst.format("%Y%m%d"), " h=", jst.format("%H %Z")));
+    p.add(test::consumer(), "consumer").arg("x", concat("d=", jst.format("%Y%m%d"), " h=", jst.format("%H %Z")));
     const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
     const YAML::Node templates = wf["spec"]["templates"];
     const YAML::Node resolver = test::by_name(templates, "resolve-run-values");
@@ -413,7 +403,7 @@ TEST_CASE("resolver step on Argo 3.1: fed the offset form of the creation-time s
 TEST_CASE("resolver step on Argo 3.1: a scheduled time in the CronWorkflow's own offset", "[resolver][exec][argo]") {
     Pipeline p("old-cron");
     p.schedule("0 6 * * *", "Asia/Tokyo");
-    p.add(consumer(), "consumer").arg("x", concat("d=", run::scheduled_at().in_zone("Asia/Tokyo").format("%Y%m%d %H")));
+    p.add(test::consumer(), "consumer").arg("x", concat("d=", run::scheduled_at().in_zone("Asia/Tokyo").format("%Y%m%d %H")));
     const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
     const YAML::Node templates = wf["spec"]["workflowSpec"]["templates"];
     const YAML::Node resolver = test::by_name(templates, "resolve-run-values");

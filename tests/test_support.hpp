@@ -2,6 +2,8 @@
 // Shared helpers for the unit tests: compiling to parsed YAML, catching pipecc::Error, and
 // finding entries in parsed documents.
 
+#include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <regex>
 #include <stdexcept>
@@ -114,9 +116,25 @@ inline bool is_string_scalar(const YAML::Node& n) {
            !std::regex_match(n.Scalar(), other_re);
 }
 
+/// The examples' names (examples/*.cpp without the extension), sorted.
+inline std::vector<std::string> example_names() {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(PIPECC_SOURCE_DIR) / "examples")) {
+        if (entry.path().extension() == ".cpp") names.push_back(entry.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+/// "<text>": how the run-value tests frame a formatted value inside a concat.
+inline std::string angled(const std::string& text) { return "<" + text + ">"; }
+
 /// A minimal component with an image, so that only what a test adds can fail the checks.
 inline Component component(const std::string& name) {
     return Component(name).image("alpine:3.20").command({"true"});
 }
+
+/// A minimal component with one String input, `x`.
+inline Component consumer() { return component("consumer").input<String>("x"); }
 
 }  // namespace pipecc::test

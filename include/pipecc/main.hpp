@@ -9,9 +9,9 @@ namespace pipecc {
 
 /// Parses the command line and compiles the pipeline that `factory` builds:
 /// `--target argo|kfp`, `--format yaml|json`, `-o FILE` (`-` or none: stdout), `--dump`
-/// (the checked graph), `--help`, `--version`. Returns the process exit code: 0 on success,
-/// 1 for a pipeline error (printed to stderr; the output file is left untouched), 2 for a bad
-/// command line.
+/// (the checked graph), `--graph dot|mermaid|svg` (a picture of the compiled pipeline), `--help`,
+/// `--version`. Returns the process exit code: 0 on success, 1 for a pipeline error (printed to
+/// stderr; the output file is left untouched), 2 for a bad command line.
 ///
 /// @code
 /// int main(int argc, char** argv) { return pipecc::run_main(argc, argv, my_pipeline); }

@@ -14,4 +14,10 @@ struct ExitCode {
 /// `pipecc component convert|export`: reads and writes component files.
 void add_component_command(CLI::App& app, ExitCode& exit);
 
+/// `pipecc graph FILE`: draws a compiled pipeline as DOT, Mermaid or SVG.
+void add_graph_command(CLI::App& app, ExitCode& exit);
+
+/// `pipecc deploy kfp|vertex`: deploys a compiled pipeline; exit 1 when the deploy fails.
+void add_deploy_command(CLI::App& app, ExitCode& exit);
+
 }  // namespace pipecc::cli

@@ -1,5 +1,5 @@
 // The `pipecc` command-line tool. Pipeline programs compile themselves (PIPECC_MAIN); this tool
-// works on files: component YAML today.
+// works on files: component YAML, pictures and deploys of compiled pipelines.
 #include <iostream>
 
 #include "commands.hpp"
@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     pipecc::cli::ExitCode exit;
     pipecc::cli::add_component_command(app, exit);
+    pipecc::cli::add_graph_command(app, exit);
+    pipecc::cli::add_deploy_command(app, exit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

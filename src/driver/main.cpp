@@ -8,6 +8,7 @@
 #include "pipecc/compile.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
+#include "picture/picture.hpp"
 
 namespace pipecc {
 
@@ -32,6 +33,11 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
         ->check([](const std::string& v) { return argo::parse_version(v) ? "" : "not a version like 3.5: " + v; })
         ->default_str("3.5");
     app.add_flag("--dump", dump, "Print the checked pipeline graph instead of compiling it");
+    std::string graph_format;
+    app.add_option("--graph", graph_format,
+                   "Draw the pipeline as compiled for --target instead of writing it: dot, mermaid, or svg (needs "
+                   "Graphviz's dot)")
+        ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -45,11 +51,18 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
             graph::dump(g, std::cout);
             return 0;
         }
-        const std::string text = compile_checked(
+        std::string text = compile_checked(
             g, {.target = target, .format = format, .argo_version = *argo::parse_version(argo_version)});
+        if (!graph_format.empty()) {
+            // Drawn from the compiled output, so the picture shows what the engine will run.
+            const auto p = picture::picture_from_text(g.name, text);
+            text = graph_format == "mermaid" ? picture::to_mermaid(p)
+                   : graph_format == "svg"   ? picture::dot_to_svg(picture::to_dot(p))
+                                             : picture::to_dot(p);
+        }
         // Argo keeps a workflow in one etcd object (about 1.5 MB at most, status included).
         constexpr std::size_t kArgoWarnBytes = 1'000'000;
-        if (target == Target::Argo && text.size() > kArgoWarnBytes) {
+        if (target == Target::Argo && graph_format.empty() && text.size() > kArgoWarnBytes) {
             std::cerr << "warning: the Argo workflow is " << text.size() / 1000
                       << " kB; Argo stores it in one etcd object (about 1.5 MB with its status). Shrink it by "
                          "giving repeated tasks identical settings (they then share one template), moving long "

@@ -1,0 +1,347 @@
+// `pipecc deploy kfp|vertex` end to end: the real tool against the stand-in server
+// (tests/tools/deploy_standin.py), started and stopped by each test on a free port of 127.0.0.1.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tools/deploy_standin.hpp"
+#include "tools/subprocess.hpp"
+
+#ifndef PIPECC_CLI
+#error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
+#endif
+
+using namespace pipecc::test;
+using Catch::Contains;
+using nlohmann::json;
+
+namespace {
+
+const std::string kToken = "tok-5e3c1d9a7f";
+const std::string kDaily = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_prediction.kfp.yaml";
+const std::string kThanks = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_thanks.kfp.yaml";
+
+using Env = std::map<std::string, std::optional<std::string>>;
+
+ProcessResult pipecc_cli(std::vector<std::string> args, const Env& env = {{"KFP_TOKEN", std::nullopt}}) {
+    args.insert(args.begin(), PIPECC_CLI);
+    return run_process(args, {}, env);
+}
+
+std::vector<std::string> kfp_args(const DeployStandin& s, const std::string& pipeline, const std::string& version) {
+    return {"deploy", "kfp", "--host", s.url(), "--pipeline", pipeline, "--version", version,
+            "--experiment", "daily", "--retry-delay", "0.01", "--poll-interval", "0.05"};
+}
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+// The requests that change something.
+std::vector<json> writes(const json& requests) {
+    std::vector<json> out;
+    for (const auto& r : requests) {
+        if (r["method"] != "GET") out.push_back(r);
+    }
+    return out;
+}
+
+#define SKIP_WITHOUT_STANDIN()                                                  \
+    if (!standin_available()) {                                                 \
+        WARN("SKIPPED: python3 with PyYAML is needed for the stand-in server"); \
+        return;                                                                 \
+    }
+
+}  // namespace
+
+TEST_CASE("deploy kfp: a first deploy, the same version again, and other content under that version", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto first = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring"});
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    CHECK_THAT(first.out, Contains("pipeline daily-prediction: created"));
+    CHECK_THAT(first.out, Contains("version v1 of daily-prediction: uploaded"));
+    CHECK_THAT(first.out, Contains("experiment daily: created"));
+    CHECK_THAT(first.out, Contains("cron \"TZ=Asia/Tokyo 0 0 6 * * *\""));
+
+    const auto log = s.requests();
+    const auto w = writes(log);
+    REQUIRE(w.size() == 4);
+    CHECK(w[0]["path"] == "/apis/v2beta1/pipelines");
+    CHECK(w[1]["path"] == "/apis/v2beta1/pipelines/upload_version");
+    CHECK(w[1]["query"]["name"] == "v1");
+    CHECK(w[1]["files"].contains("uploadfile"));
+    CHECK(w[2]["path"] == "/apis/v2beta1/experiments");
+    CHECK(w[3]["path"] == "/apis/v2beta1/recurringruns");
+    CHECK(w[3]["body"]["max_concurrency"] == "1");
+    CHECK(w[3]["body"]["mode"] == "ENABLE");
+    CHECK(w[3]["body"]["pipeline_version_reference"]["pipeline_version_id"].is_string());
+
+    auto again = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring"});
+    REQUIRE(again.exit_code == 0);
+    CHECK_THAT(again.out, Contains("already uploaded with the same content"));
+    CHECK_THAT(again.out, Contains("recurring run: already pinned to v1"));
+    CHECK(writes(s.requests()).size() == 4);  // a no-op: nothing created, changed or deleted
+
+    auto other = pipecc_cli(kfp_args(s, kThanks, "v1") + std::vector<std::string>{"--name", "daily-prediction"});
+    CHECK(other.exit_code == 1);
+    CHECK_THAT(other.err, Contains("version v1 of daily-prediction already exists with different content"));
+    CHECK(writes(s.requests()).size() == 4);
+}
+
+TEST_CASE("deploy kfp: a new version takes over the recurring run with no gap and no overlap", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    REQUIRE(pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring"}).exit_code == 0);
+    const auto before = s.requests().size();
+    auto second = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring"});
+    INFO(second.err);
+    REQUIRE(second.exit_code == 0);
+    CHECK_THAT(second.out, Contains("of an earlier deploy: disabled"));
+
+    const auto log = s.requests();
+    std::string pipeline_id;
+    for (const auto& r : log) {
+        if (r["path"] == "/apis/v2beta1/recurringruns" && r["method"] == "POST") {
+            pipeline_id = r["body"]["pipeline_version_reference"]["pipeline_id"];
+        }
+    }
+    REQUIRE(!pipeline_id.empty());
+    std::size_t create_at = 0, disable_at = 0;
+    for (std::size_t i = before; i < log.size(); ++i) {
+        const auto enabled = log[i]["enabled_recurring"].value(pipeline_id, json::array());
+        CHECK(enabled.size() >= 1);  // no gap: never without a schedule
+        if (log[i]["method"] == "POST" && log[i]["path"] == "/apis/v2beta1/recurringruns") create_at = i;
+        if (log[i]["path"].get<std::string>().find(":disable") != std::string::npos) disable_at = i;
+        if (enabled.size() > 1) CHECK(i == create_at);  // two only between the create and the next request
+    }
+    CHECK(create_at > before);
+    CHECK(disable_at == create_at + 1);
+    const auto final_enabled = log.back()["enabled_recurring"][pipeline_id];
+    REQUIRE(final_enabled.size() == 1);
+}
+
+TEST_CASE("deploy kfp --run --wait: success, failure, and a live status line", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto ok = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--run", "--wait"});
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK_THAT(ok.out, Contains("run: created"));
+    CHECK_THAT(ok.err, Contains(": RUNNING, "));
+    CHECK_THAT(ok.err, Contains(": SUCCEEDED, "));
+    CHECK_THAT(ok.err, Contains("2/2 tasks done"));
+
+    s.control("config", {{"run_outcome", "FAILED"}});
+    auto failed = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--run", "--wait"});
+    CHECK(failed.exit_code == 1);
+    CHECK_THAT(failed.err, Contains("ended FAILED: task"));
+
+    auto no_run = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--wait"});
+    CHECK(no_run.exit_code == 1);
+    CHECK_THAT(no_run.err, Contains("--wait needs --run"));
+}
+
+TEST_CASE("deploy kfp: bounded retries of 429 and 5xx, clear errors otherwise", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    s.control("faults", {{"faults", {{{"method", "GET"}, {"path", "/pipelines/names/"}, {"status", 503}, {"times", 2}},
+                                     {{"method", "POST"}, {"path", "upload_version"}, {"status", 429}, {"times", 1}}}}});
+    auto retried = pipecc_cli(kfp_args(s, kDaily, "v1"));
+    INFO(retried.err);
+    CHECK(retried.exit_code == 0);
+    CHECK_THAT(retried.err, Contains("HTTP 503 from GET"));
+    CHECK_THAT(retried.err, Contains("HTTP 429 from POST"));
+
+    s.control("faults", {{"faults", {{{"path", "/experiments"}, {"status", 500}, {"times", 10}}}}});
+    auto exhausted = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--retries", "2"});
+    CHECK(exhausted.exit_code == 1);
+    CHECK_THAT(exhausted.err, Contains("looking up experiment 'daily': HTTP 500: injected fault"));
+    CHECK_THAT(exhausted.err, Contains("retry 2 of 2"));
+
+    s.control("faults", {{"faults", {{{"path", "/pipelines/names/"}, {"status", 404}, {"times", 1}},
+                                     {{"method", "POST"}, {"path", "^/apis/v2beta1/pipelines$"}, {"status", 409}}}}});
+    auto conflict = pipecc_cli(kfp_args(s, kDaily, "v1"));
+    CHECK(conflict.exit_code == 1);
+    CHECK_THAT(conflict.err, Contains("creating pipeline 'daily-prediction': HTTP 409: injected fault"));
+
+    // A dropped connection part-way: a clear error, and the same command then completes the deploy.
+    s.control("faults", {{"faults", {{{"method", "POST"}, {"path", "recurringruns"}, {"drop", true}}}}});
+    auto dropped = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring"});
+    CHECK(dropped.exit_code == 1);
+    CHECK_THAT(dropped.err, Contains("POST " + s.url() + "/apis/v2beta1/recurringruns failed"));
+    auto resumed = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring"});
+    CHECK(resumed.exit_code == 0);
+    CHECK_THAT(resumed.out, Contains("already uploaded with the same content"));
+    CHECK_THAT(resumed.out, Contains("recurring run: created"));
+
+    // The version was uploaded but the reply was lost: the next run finds it, and an upload that
+    // races another deploy (409) compares with the version that won.
+    s.control("faults", {{"faults", {{{"method", "POST"}, {"path", "upload_version"}, {"drop", true}, {"after", true}}}}});
+    auto lost = pipecc_cli(kfp_args(s, kDaily, "v3"));
+    CHECK(lost.exit_code == 1);
+    s.control("faults", {{"faults", {{{"method", "GET"}, {"path", "/versions$"}, {"reply", {{"pipeline_versions", json::array()}}}}}}});
+    auto raced = pipecc_cli(kfp_args(s, kDaily, "v3"));
+    INFO(raced.err);
+    CHECK(raced.exit_code == 0);
+    CHECK_THAT(raced.out, Contains("version v3 of daily-prediction: already uploaded with the same content"));
+
+    s.control("faults", {{"faults", {{{"path", "/pipelines/names/"}, {"delay", 3}}}}});
+    auto slow = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--timeout", "0.5"});
+    CHECK(slow.exit_code == 1);
+    CHECK_THAT(slow.err, Contains("timed out"));
+
+    auto refused = pipecc_cli({"deploy", "kfp", "--host", "http://127.0.0.1:1", "--pipeline", kDaily, "--version", "v"});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Contains("failed: Failed to connect"));
+}
+
+TEST_CASE("deploy kfp: the token authenticates and never appears in output", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    s.control("config", {{"token", kToken}});
+    auto anonymous = pipecc_cli(kfp_args(s, kDaily, "v1"));
+    CHECK(anonymous.exit_code == 1);
+    CHECK_THAT(anonymous.err, Contains("HTTP 401: Unauthenticated"));
+
+    TempDir dir;
+    std::ofstream(dir / "token") << kToken << "\n";
+    auto with_file = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--token-file", dir / "token", "--run"});
+    CHECK(with_file.exit_code == 0);
+    auto with_env = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring", "--user-id", "me@x"},
+                               {{"KFP_TOKEN", kToken}});
+    CHECK(with_env.exit_code == 0);
+    for (const auto& r : s.requests()) {
+        if (r["status"] == 200) CHECK(r["headers"]["Authorization"] == "Bearer " + kToken);
+    }
+    CHECK(s.requests().back()["headers"]["kubeflow-userid"] == "me@x");
+
+    // Errors, retries and dry runs print no token.
+    s.control("faults", {{"faults", {{{"path", "/experiments"}, {"status", 503}, {"times", 10}}}}});
+    auto failing = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--retries", "1"}, {{"KFP_TOKEN", kToken}});
+    auto dry = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--dry-run", "--run"}, {{"KFP_TOKEN", kToken}});
+    CHECK(failing.exit_code == 1);
+    CHECK(dry.exit_code == 0);
+    for (const auto* r : {&anonymous, &with_file, &with_env, &failing, &dry}) {
+        CHECK_THAT(r->out + r->err, !Contains(kToken));
+    }
+    CHECK_THAT(dry.err, Contains("Authorization: ***"));
+}
+
+TEST_CASE("deploy kfp --dry-run prints every request and sends none", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto dry = pipecc_cli(kfp_args(s, kDaily, "v1") +
+                          std::vector<std::string>{"--dry-run", "--recurring", "--run", "--param", "project=p2"});
+    INFO(dry.err);
+    CHECK(dry.exit_code == 0);
+    CHECK(s.requests().empty());
+    for (const char* line : {"GET ", "POST ", "/apis/v2beta1/pipelines/names/daily-prediction",
+                             "/apis/v2beta1/pipelines/upload_version?pipelineid=%3Cpipeline_id%3E&name=v1",
+                             "uploadfile=@daily_prediction.kfp.yaml", "/apis/v2beta1/recurringruns",
+                             "\"cron\": \"TZ=Asia/Tokyo 0 0 6 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
+        CHECK_THAT(dry.err, Contains(line));
+    }
+    auto bad_param = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--param", "nope=1"});
+    CHECK(bad_param.exit_code == 1);
+    CHECK_THAT(bad_param.err, Contains("the pipeline has no parameter 'nope'"));
+    CHECK(s.requests().empty());
+    auto missing = pipecc_cli(kfp_args(s, "/nonexistent.yaml", "v1"));
+    CHECK(missing.exit_code == 2);
+}
+
+TEST_CASE("deploy vertex: a pipeline job, --wait, and a schedule created then updated", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    s.control("config", {{"token", kToken}});
+    const Env env{{"GOOGLE_OAUTH_ACCESS_TOKEN", kToken}};
+    const std::vector<std::string> base{"deploy", "vertex", "--project", "proj", "--region", "asia-northeast1",
+                                        "--endpoint", s.url(), "--pipeline", kDaily, "--pipeline-root", "gs://b/root",
+                                        "--poll-interval", "0.05", "--retry-delay", "0.01"};
+    auto run = pipecc_cli(base + std::vector<std::string>{"--wait", "--label", "team=ml", "--param", "project=p2"}, env);
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK_THAT(run.out, Contains("pipeline job: created (projects/proj/locations/asia-northeast1/pipelineJobs/daily-prediction-"));
+    CHECK_THAT(run.err, Contains("PIPELINE_STATE_SUCCEEDED"));
+    const auto job = writes(s.requests()).at(0);
+    CHECK(job["query"]["pipelineJobId"].get<std::string>().rfind("daily-prediction-", 0) == 0);
+    CHECK(job["body"]["runtimeConfig"]["gcsOutputDirectory"] == "gs://b/root");
+    CHECK(job["body"]["runtimeConfig"]["parameterValues"]["project"] == "p2");
+    CHECK(job["body"]["labels"]["team"] == "ml");
+
+    auto created = pipecc_cli(base + std::vector<std::string>{"--schedule"}, env);
+    CHECK(created.exit_code == 0);
+    CHECK_THAT(created.out, Contains("schedule daily-prediction: created"));
+    CHECK_THAT(created.out, Contains("cron \"TZ=Asia/Tokyo 0 6 * * *\""));
+    auto updated = pipecc_cli(base + std::vector<std::string>{"--schedule", "--cron", "30 7 * * 1"}, env);
+    CHECK(updated.exit_code == 0);
+    CHECK_THAT(updated.out, Contains("schedule daily-prediction: updated"));
+    const auto w = writes(s.requests());
+    REQUIRE(w.size() == 3);  // the job, the schedule, its update: --schedule alone starts no run
+    CHECK(w[1]["body"]["createPipelineJobRequest"]["parent"] == "projects/proj/locations/asia-northeast1");
+    CHECK(w[1]["body"]["maxConcurrentRunCount"] == "1");
+    CHECK(w[2]["method"] == "PATCH");
+    CHECK(w[2]["query"]["updateMask"] == "createPipelineJobRequest,cron,maxConcurrentRunCount");
+    CHECK(w[2]["body"]["cron"] == "TZ=Asia/Tokyo 30 7 * * 1");
+
+    s.control("config", {{"run_outcome", "FAILED"}});
+    auto failed = pipecc_cli(base + std::vector<std::string>{"--wait"}, env);
+    CHECK(failed.exit_code == 1);
+    CHECK_THAT(failed.err, Contains("ended PIPELINE_STATE_FAILED"));
+
+    auto no_token = pipecc_cli(base, {{"GOOGLE_OAUTH_ACCESS_TOKEN", std::nullopt}, {"PATH", "/nonexistent"}});
+    CHECK(no_token.exit_code == 1);
+    CHECK_THAT(no_token.err, Contains("GOOGLE_OAUTH_ACCESS_TOKEN"));
+
+    const auto sent = s.requests().size();
+    auto dry = pipecc_cli(base + std::vector<std::string>{"--schedule", "--run", "--dry-run"}, env);
+    CHECK(dry.exit_code == 0);
+    CHECK(s.requests().size() == sent);
+    CHECK_THAT(dry.err, Contains("POST " + s.url() + "/v1/projects/proj/locations/asia-northeast1/schedules"));
+    CHECK_THAT(dry.err, Contains("/pipelineJobs?pipelineJobId=daily-prediction-"));
+    for (const auto* r : {&run, &created, &updated, &failed, &dry}) CHECK_THAT(r->out + r->err, !Contains(kToken));
+}
+
+TEST_CASE("deploy kfp: TLS is verified unless --insecure", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    if (!find_program("openssl")) {
+        WARN("SKIPPED: openssl is needed to make a test certificate");
+        return;
+    }
+    TempDir dir;
+    const auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                                   "/CN=127.0.0.1", "-keyout", dir / "key.pem", "-out", dir / "cert.pem"});
+    REQUIRE(made.exit_code == 0);
+    DeployStandin s(TlsFiles{dir / "cert.pem", dir / "key.pem"});
+    auto verified = pipecc_cli(kfp_args(s, kDaily, "v1"));
+    CHECK(verified.exit_code == 1);
+    CHECK_THAT(verified.err, Contains("certificate"));
+    CHECK(s.requests().empty());
+    auto insecure = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--insecure"});
+    INFO(insecure.err);
+    CHECK(insecure.exit_code == 0);
+}
+
+TEST_CASE("deploy vertex: the token comes from gcloud when the variable is unset", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    s.control("config", {{"token", kToken}});
+    TempDir bin;
+    std::ofstream(bin / "gcloud") << "#!/bin/sh\n[ \"$*\" = 'auth print-access-token' ] && echo " << kToken << "\n";
+    std::filesystem::permissions(bin / "gcloud", std::filesystem::perms::owner_all);
+    const char* path = std::getenv("PATH");
+    auto r = pipecc_cli({"deploy", "vertex", "--project", "proj", "--region", "us-central1", "--endpoint", s.url(),
+                         "--pipeline", kDaily, "--pipeline-root", "gs://b/root"},
+                        {{"GOOGLE_OAUTH_ACCESS_TOKEN", std::nullopt},
+                         {"PATH", bin.path().string() + ":" + (path ? path : "/usr/bin:/bin")}});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out + r.err, !Contains(kToken));
+    CHECK(s.requests().back()["headers"]["Authorization"] == "Bearer " + kToken);
+}

@@ -225,6 +225,9 @@ public:
     void make_room() {
         if (out_.size() < kLargeOutput) return;
         if (out_.capacity() - out_.size() < kOutputRoom) grow();
+        // A value longer than the room makes std::string move the text itself: to a buffer
+        // without our advice, whose pages are not ours to fault in.
+        if (out_.data() != buffer_) prefaulted_ = huge_begin_ = 0;
         const std::uintptr_t need = address(out_.size() + kOutputRoom);
         if (need > prefaulted_ && prefaulted_ < huge_begin_) prefault(need);
     }
@@ -240,6 +243,7 @@ private:
         bigger.reserve(std::max(2 * out_.capacity(), kLargeCapacity));
         bigger += out_;
         out_.swap(bigger);
+        buffer_ = out_.data();
         prefaulted_ = huge_begin_ = 0;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
         const std::uintptr_t data = address(0);
@@ -261,6 +265,7 @@ private:
     }
 
     std::string& out_;
+    const char* buffer_ = nullptr;   // the buffer `grow` made, which the two below describe
     std::uintptr_t prefaulted_ = 0;  // small pages below this are faulted in
     std::uintptr_t huge_begin_ = 0;  // the first huge-page boundary in the buffer
 };

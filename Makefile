@@ -23,7 +23,8 @@ demo: build
 	@for e in $(EXAMPLES); do \
 	  $(BUILD)/examples/$$e --target kfp -o out/$$e.kfp.yaml && \
 	  $(BUILD)/examples/$$e --target argo -o out/$$e.argo.yaml && \
-	  echo "out/$$e.kfp.yaml out/$$e.argo.yaml" || exit 1; \
+	  $(BUILD)/examples/$$e --target kfp --graph svg -o out/$$e.svg && \
+	  echo "out/$$e.kfp.yaml out/$$e.argo.yaml out/$$e.svg" || exit 1; \
 	done
 
 build-asan: deps

@@ -1,6 +1,9 @@
 #pragma once
 /// The `pipecc` tool's subcommands: each file under src/cli/ adds one to the app.
 
+#include <functional>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace pipecc::cli {
@@ -10,6 +13,17 @@ namespace pipecc::cli {
 struct ExitCode {
     int value = 0;
 };
+
+/// Reads the file `input`, turns it into text with `make`, and writes that to `output` (`-`:
+/// stdout; else atomically, so on any error an existing file is left untouched). Errors go to
+/// stderr as "PLACE: error: message": exit code 2 for a file that cannot be read or written, 1
+/// when `make` throws a pipecc::Error (the input is not what the command takes).
+///
+/// @code
+/// transform_file(o.input, o.output, exit, [&] { return export_component(load_component(o.input)); });
+/// @endcode
+void transform_file(const std::string& input, const std::string& output, ExitCode& exit,
+                    const std::function<std::string()>& make);
 
 /// `pipecc component convert|export`: reads and writes component files.
 void add_component_command(CLI::App& app, ExitCode& exit);

@@ -1,13 +1,8 @@
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
-#include "pipecc/compile.hpp"
 #include "pipecc/dsl/export_component.hpp"
 #include "pipecc/dsl/load_component.hpp"
-#include "pipecc/error.hpp"
 
 namespace pipecc::cli {
 namespace {
@@ -18,40 +13,9 @@ struct ConvertOptions {
     std::string to = "kfp";
 };
 
-// "FILE:LINE:COL: error: message", or "error: message" without a place.
-void report(const Error& e) {
-    const std::string place = e.where().describe();
-    std::cerr << (place.empty() ? std::string() : place + ": ") << "error: " << e.message() << '\n';
-}
-
 // Reads `in` (KFP v1 or v2 component YAML) and writes it as KFP v2 component YAML to `out`.
-// Exit codes: 1 for a component file pipecc refuses, 2 for a file it cannot read or write.
 void convert(const ConvertOptions& o, ExitCode& exit) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(o.input, ec) || !std::ifstream(o.input, std::ios::binary)) {
-        std::cerr << o.input << ": error: cannot read the file"
-                  << (std::filesystem::exists(o.input, ec) ? "" : ": no such file") << '\n';
-        exit.value = 2;
-        return;
-    }
-    std::string text;
-    try {
-        text = export_component(load_component(o.input));
-    } catch (const Error& e) {
-        report(e);
-        exit.value = 1;
-        return;
-    }
-    if (o.output == "-") {
-        std::cout << text;
-        return;
-    }
-    try {
-        write_file_atomic(o.output, text);
-    } catch (const Error& e) {
-        report(e);
-        exit.value = 2;
-    }
+    transform_file(o.input, o.output, exit, [&] { return export_component(load_component(o.input)); });
 }
 
 CLI::App* add_convert(CLI::App& parent, const char* name, const char* help, bool with_to, ExitCode& exit) {

@@ -1,12 +1,7 @@
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "picture/picture.hpp"
-#include "pipecc/compile.hpp"
-#include "pipecc/error.hpp"
 
 namespace pipecc::cli {
 namespace {
@@ -17,41 +12,15 @@ struct GraphOptions {
     std::string output = "-";
 };
 
-void report(const Error& e) {
-    const std::string place = e.where().describe();
-    std::cerr << (place.empty() ? std::string() : place + ": ") << "error: " << e.message() << '\n';
-}
-
 // Exit codes as `pipecc component`: 1 for a file that is not a pipeline (or no Graphviz for SVG),
 // 2 for a file that cannot be read or written.
 void draw(const GraphOptions& o, ExitCode& exit) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(o.input, ec) || !std::ifstream(o.input, std::ios::binary)) {
-        std::cerr << o.input << ": error: cannot read the file\n";
-        exit.value = 2;
-        return;
-    }
-    std::string text;
-    try {
+    transform_file(o.input, o.output, exit, [&] {
         const auto p = picture::picture_from_file(o.input);
-        text = o.format == "mermaid" ? picture::to_mermaid(p)
+        return o.format == "mermaid" ? picture::to_mermaid(p)
                : o.format == "svg"   ? picture::dot_to_svg(picture::to_dot(p))
                                      : picture::to_dot(p);
-    } catch (const Error& e) {
-        report(e);
-        exit.value = 1;
-        return;
-    }
-    if (o.output == "-") {
-        std::cout << text;
-        return;
-    }
-    try {
-        write_file_atomic(o.output, text);
-    } catch (const Error& e) {
-        report(e);
-        exit.value = 2;
-    }
+    });
 }
 
 }  // namespace

@@ -647,8 +647,9 @@ std::string with_args(const std::string& args) {
 std::string alias_bomb() {
     std::string y = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
     for (int i = 1; i <= 8; ++i) {
-        y += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
-        for (int k = 0; k < 10; ++k) y += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        const std::string n = std::to_string(i);
+        y.append("a").append(n).append(": &a").append(n).append(" [");
+        for (int k = 0; k < 10; ++k) y.append(k ? ", *a" : "*a").append(std::to_string(i - 1));
         y += "]\n";
     }
     return y + "implementation: {container: {image: alpine}}\n";

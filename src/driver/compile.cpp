@@ -66,7 +66,10 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::string name = ".";  // (built by appends: `"." + std::string` trips GCC 12's false -Wrestrict)
+    name += target.filename().string();
+    name += ".tmp-XXXXXX";
+    std::string tmp = (dir / name).string();
     const int fd = mkstemp(tmp.data());
     if (fd < 0) throw Error(std::string("cannot create a file next to it: ") + std::strerror(errno), Where{.file = path});
     auto fail = [&](const char* what) {

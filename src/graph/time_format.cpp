@@ -169,7 +169,11 @@ std::optional<std::string> check_time_zone(std::string_view zone) {
     if (is_utc(zone)) return std::nullopt;
     const bool shaped = zone.front() != '/' && zone.find("..") == std::string_view::npos &&
                         zone.find_first_of(" \t\n'\"\\$`") == std::string_view::npos;
-    if (!shaped) return "'" + std::string(zone) + "' is not an IANA time zone name";
+    if (!shaped) {
+        std::string message = "'";  // (built by appends: `"'" + std::string` trips GCC 12's false -Wrestrict)
+        message += zone;
+        return message + "' is not an IANA time zone name";
+    }
     namespace fs = std::filesystem;
     const char* tzdir = std::getenv("TZDIR");
     const fs::path db = tzdir && *tzdir ? fs::path(tzdir) : fs::path("/usr/share/zoneinfo");

@@ -225,6 +225,12 @@ TEST_CASE("pod settings: what Kubernetes would refuse is a compile error naming 
         {"label key", [](Task& t) { t.pod_label("bad key", "v"); }, "pod label key 'bad key' is not a valid label key"},
         {"label value", [](Task& t) { t.pod_label("k", std::string(64, 'v')); }, "pod label value '"},
         {"annotation key", [](Task& t) { t.pod_annotation("/x", "v"); }, "pod annotation key '/x' is not a valid"},
+        {"label set twice", [](Task& t) { t.pod_label("team", "a").pod_label("team", "b"); },
+         "pod label 'team' is set twice"},
+        {"annotation set twice", [](Task& t) { t.pod_annotation("k", "a").pod_annotation("k", "a"); },
+         "pod annotation 'k' is set twice"},
+        {"node selector set twice", [](Task& t) { t.node_selector("pool", "a").node_selector("pool", "b"); },
+         "node selector 'pool' is set twice"},
         {"pull secret", [](Task& t) { t.image_pull_secret("Registry"); },
          "image pull secret name 'Registry' is not a Kubernetes name"},
     };

@@ -367,6 +367,9 @@ void check_settings(Graph& g) {
         for (const auto& [key, value] : t.node_selector) {
             if (key.empty()) throw Error("node selector key is empty", at_task(g, t));
         }
+        if (auto key = duplicate_key(t.node_selector)) {
+            throw Error("node selector '" + *key + "' is set twice", at_task(g, t));
+        }
         if (t.pod) {
             if (auto err = pod_settings_error(*t.pod)) throw Error(*err, at_task(g, t));
         }

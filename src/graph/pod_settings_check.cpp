@@ -85,6 +85,14 @@ std::optional<std::string> affinity_error(const NodeAffinity& a) {
 
 }  // namespace
 
+std::optional<std::string> duplicate_key(const std::vector<std::pair<std::string, std::string>>& pairs) {
+    std::set<std::string_view> seen;
+    for (const auto& [key, value] : pairs) {
+        if (!seen.insert(key).second) return key;
+    }
+    return std::nullopt;
+}
+
 bool valid_env_name(std::string_view n) {
     if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
     return std::all_of(n.begin(), n.end(), [](unsigned char c) { return c < 0x80 && (std::isalnum(c) || c == '_'); });
@@ -123,6 +131,8 @@ std::optional<std::string> pod_settings_error(const PodSettings& pod) {
     for (const auto& a : pod.node_affinity) {
         if (auto e = affinity_error(a)) return e;
     }
+    if (auto key = duplicate_key(pod.labels)) return "pod label '" + *key + "' is set twice";
+    if (auto key = duplicate_key(pod.annotations)) return "pod annotation '" + *key + "' is set twice";
     for (const auto& [key, value] : pod.labels) {
         if (!valid_metadata_key(key)) return "pod label key '" + key + "' is not a valid label key";
         if (!valid_label_text(value, true)) {

@@ -5,10 +5,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "pipecc/graph/pod_settings.hpp"
 
 namespace pipecc::graph {
+
+/// The first key that appears twice in `pairs` (a map written as a list), or nullopt: a
+/// Kubernetes map such as labels or a node selector holds each key once.
+std::optional<std::string> duplicate_key(const std::vector<std::pair<std::string, std::string>>& pairs);
 
 /// A C identifier-like environment variable name, as shells and Kubernetes accept.
 bool valid_env_name(std::string_view name);

@@ -4,9 +4,10 @@
 // and requires its nodes by affinity (a node selector alone cannot get past a taint). Its
 // service-account key is mounted from a secret and its settings come from a config map, so
 // neither is baked into the image or the compiled pipeline. Both steps share an existing PVC as
-// a data cache, the pods carry labels for cost reports, and the images come from a private
-// registry through an image pull secret. On KFP these go into the kfp-kubernetes platform
-// spec (the IR's second document); on Argo into each task's pod.
+// a data cache, training writes checkpoints to a volume made for its pod alone, the pods carry
+// labels for cost reports, and the images come from a private registry through an image pull
+// secret. On KFP these go into the kfp-kubernetes platform spec (the IR's second document); on
+// Argo into each task's pod.
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;
@@ -57,6 +58,7 @@ Pipeline gpu_training() {
                      .secret_volume("trainer-gcp-sa", "/secrets/gcp")
                      .env_from_config_map("WANDB_PROJECT", "trainer-settings", "wandb_project")
                      .pvc_mount("training-cache", "/cache")
+                     .ephemeral_volume("checkpoints", "/checkpoints", "200Gi", "premium-rwo")
                      .pod_label("team", "recommendations")
                      .pod_annotation("cost-center", "ml-training")
                      .image_pull_secret(kRegistrySecret);

@@ -37,6 +37,8 @@ Pipeline all_settings() {
         .env_from_config_map("MODE", "settings", "mode")
         .config_map_volume("settings", "/etc/settings")
         .pvc_mount("cache", "/cache", "run/data")
+        .ephemeral_volume("scratch", "/scratch", "100Gi", "premium-rwo")
+        .ephemeral_volume("tmp", "/tmp/work", "1Gi")
         .toleration({.key = "gpu", .op = "Equal", .value = "true", .effect = "NoExecute", .seconds = 60})
         .toleration({.op = "Exists"})
         .node_affinity({{.key = "pool", .op = "In", .values = {"a", "b"}}})
@@ -73,6 +75,17 @@ TEST_CASE("pod settings: KFP writes them as kfp-kubernetes does", "[pod][kfp]") 
     CHECK(str(pvc["mountPath"]) == "/cache");
     CHECK(str(pvc["subPath"]) == "run/data");
 
+    const YAML::Node eph = k["genericEphemeralVolume"];
+    REQUIRE(eph.size() == 2);
+    CHECK(str(eph[0]["volumeName"]) == "scratch");
+    CHECK(str(eph[0]["mountPath"]) == "/scratch");
+    CHECK(str(eph[0]["size"]) == "100Gi");
+    CHECK(str(eph[0]["storageClassName"]) == "premium-rwo");
+    CHECK(str(eph[0]["accessModes"][0]) == "ReadWriteOnce");
+    CHECK_FALSE(eph[0]["defaultStorageClass"]);
+    CHECK(eph[1]["defaultStorageClass"].as<bool>());
+    CHECK_FALSE(eph[1]["storageClassName"]);
+
     const YAML::Node tol = k["tolerations"];
     REQUIRE(tol.size() == 2);
     CHECK(str(tol[0]["key"]) == "gpu");
@@ -107,9 +120,9 @@ TEST_CASE("pod settings: Argo writes them into the task's pod", "[pod][argo]") {
     // Each volume has a mount, by the same name, in the container.
     const YAML::Node volumes = tmpl["volumes"];
     const YAML::Node mounts = tmpl["container"]["volumeMounts"];
-    REQUIRE(volumes.size() == 3);
-    REQUIRE(mounts.size() == 3);
-    for (std::size_t i = 0; i < 3; ++i) CHECK(str(volumes[i]["name"]) == str(mounts[i]["name"]));
+    REQUIRE(volumes.size() == 5);
+    REQUIRE(mounts.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) CHECK(str(volumes[i]["name"]) == str(mounts[i]["name"]));
     CHECK(str(volumes[0]["secret"]["secretName"]) == "db-creds");
     CHECK(str(mounts[0]["mountPath"]) == "/secrets/db");
     CHECK(str(volumes[1]["configMap"]["name"]) == "settings");
@@ -117,6 +130,12 @@ TEST_CASE("pod settings: Argo writes them into the task's pod", "[pod][argo]") {
     CHECK(str(volumes[2]["persistentVolumeClaim"]["claimName"]) == "cache");
     CHECK(str(mounts[2]["mountPath"]) == "/cache");
     CHECK(str(mounts[2]["subPath"]) == "run/data");
+    const YAML::Node claim = volumes[3]["ephemeral"]["volumeClaimTemplate"]["spec"];
+    CHECK(str(claim["accessModes"][0]) == "ReadWriteOnce");
+    CHECK(str(claim["storageClassName"]) == "premium-rwo");
+    CHECK(str(claim["resources"]["requests"]["storage"]) == "100Gi");
+    CHECK(str(mounts[3]["mountPath"]) == "/scratch");
+    CHECK_FALSE(volumes[4]["ephemeral"]["volumeClaimTemplate"]["spec"]["storageClassName"]);
 
     const YAML::Node env = by_name(tmpl["container"]["env"], "MODE");
     CHECK(str(env["valueFrom"]["configMapKeyRef"]["name"]) == "settings");
@@ -202,6 +221,12 @@ TEST_CASE("pod settings: what Kubernetes would refuse is a compile error naming 
         {"pvc name", [](Task& t) { t.pvc_mount("-cache", "/c"); }, "PVC name '-cache' is not a Kubernetes name"},
         {"pvc sub-path", [](Task& t) { t.pvc_mount("cache", "/c", "../up"); },
          "PVC sub-path '../up' must be relative and stay inside the volume"},
+        {"ephemeral volume name", [](Task& t) { t.ephemeral_volume("Scratch", "/s", "1Gi"); },
+         "ephemeral volume name 'Scratch' is not a DNS-1123 label"},
+        {"ephemeral volume size", [](Task& t) { t.ephemeral_volume("s", "/s", "lots"); },
+         "ephemeral volume size 'lots' is not a positive quantity such as 100Gi"},
+        {"ephemeral volume storage class", [](Task& t) { t.ephemeral_volume("s", "/s", "1Gi", "Fast SSD"); },
+         "storage class name 'Fast SSD' is not a Kubernetes name"},
         {"toleration operator", [](Task& t) { t.toleration({.key = "k", .op = "Is"}); },
          "toleration operator 'Is' is not Equal or Exists"},
         {"toleration Exists with value", [](Task& t) { t.toleration({.key = "k", .op = "Exists", .value = "v"}); },

@@ -110,6 +110,11 @@ Task& Task::pvc_mount(std::string pvc, std::string mount_path, std::string sub_p
     pod().pvc_mounts.push_back({std::move(pvc), std::move(mount_path), std::move(sub_path)});
     return *this;
 }
+Task& Task::ephemeral_volume(std::string name, std::string mount_path, std::string size, std::string storage_class) {
+    pod().ephemeral_volumes.push_back(
+        {std::move(name), std::move(mount_path), std::move(size), std::move(storage_class), {"ReadWriteOnce"}});
+    return *this;
+}
 Task& Task::toleration(graph::Toleration toleration) {
     pod().tolerations.push_back(std::move(toleration));
     return *this;

@@ -1,5 +1,7 @@
 #include "pod_settings_check.hpp"
 
+#include "pipecc/graph/passes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -17,6 +19,12 @@ bool valid_object_name(std::string_view n) {
     if (n.empty() || n.size() > 253) return false;
     if (!is_lower_alnum(n.front()) || !is_lower_alnum(n.back())) return false;
     return std::all_of(n.begin(), n.end(), [](unsigned char c) { return is_lower_alnum(c) || c == '-' || c == '.'; });
+}
+
+// A volume name: a DNS-1123 label.
+bool valid_volume_name(std::string_view n) {
+    if (n.empty() || n.size() > 63 || !is_lower_alnum(n.front()) || !is_lower_alnum(n.back())) return false;
+    return std::all_of(n.begin(), n.end(), [](unsigned char c) { return is_lower_alnum(c) || c == '-'; });
 }
 
 // A label value, or the name part of a label or annotation key.
@@ -118,6 +126,22 @@ std::optional<std::string> pod_settings_error(const PodSettings& pod) {
         if (!v.sub_path.empty() && (v.sub_path.front() == '/' || v.sub_path == ".." || v.sub_path.starts_with("../") ||
                                     v.sub_path.find("/../") != std::string::npos || v.sub_path.ends_with("/.."))) {
             return "PVC sub-path '" + v.sub_path + "' must be relative and stay inside the volume";
+        }
+    }
+    for (const auto& v : pod.ephemeral_volumes) {
+        if (!valid_volume_name(v.name)) {
+            return "ephemeral volume name '" + v.name + "' is not a DNS-1123 label (lower-case letters, digits and '-')";
+        }
+        if (auto e = mount_path_error(v.mount_path, mounts)) return e;
+        const auto bytes = parse_quantity(v.size);
+        if (!bytes || *bytes <= 0) return "ephemeral volume size '" + v.size + "' is not a positive quantity such as 100Gi";
+        if (!v.storage_class.empty() && !valid_object_name(v.storage_class)) {
+            return "storage class name '" + v.storage_class + "' is not a Kubernetes name";
+        }
+        for (const auto& mode : v.access_modes) {
+            if (!one_of(mode, {"ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"})) {
+                return "access mode '" + mode + "' is not ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod";
+            }
         }
     }
     for (const auto& e : pod.config_map_env) {

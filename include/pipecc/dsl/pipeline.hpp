@@ -83,6 +83,14 @@ public:
     Task& config_map_volume(std::string config_map, std::string mount_path);
     /// Mounts the existing PersistentVolumeClaim `pvc` at `mount_path` (a sub-path of it if given).
     Task& pvc_mount(std::string pvc, std::string mount_path, std::string sub_path = {});
+    /// Mounts a volume of `size` made for this task's pod and deleted with it (a generic
+    /// ephemeral volume), from `storage_class` or the cluster's default.
+    ///
+    /// @code
+    /// task.ephemeral_volume("scratch", "/scratch", "200Gi", "premium-rwo");
+    /// @endcode
+    Task& ephemeral_volume(std::string name, std::string mount_path, std::string size,
+                           std::string storage_class = {});
     /// Lets the task run on nodes with a matching taint (e.g. a GPU or high-memory node pool).
     ///
     /// @code

@@ -39,6 +39,16 @@ struct PvcMount {
     std::string sub_path{};  ///< empty: the volume's root
 };
 
+/// A volume made for the pod and deleted with it, from a PersistentVolumeClaim template (a
+/// Kubernetes "generic ephemeral volume"): scratch space larger than a node's disk allows.
+struct EphemeralVolume {
+    std::string name{};
+    std::string mount_path{};
+    std::string size{};                                   ///< a quantity, e.g. "100Gi"
+    std::string storage_class{};                          ///< empty: the cluster's default class
+    std::vector<std::string> access_modes{"ReadWriteOnce"};
+};
+
 /// A toleration of node taints, as in a pod spec.
 ///
 /// @code
@@ -71,6 +81,7 @@ struct PodSettings {
     std::vector<ConfigMapEnv> config_map_env{};
     std::vector<ConfigMapVolume> config_map_volumes{};
     std::vector<PvcMount> pvc_mounts{};
+    std::vector<EphemeralVolume> ephemeral_volumes{};
     std::vector<Toleration> tolerations{};
     std::vector<NodeAffinity> node_affinity{};
     std::vector<std::pair<std::string, std::string>> labels{};

@@ -300,6 +300,15 @@ PodVolumes pod_volumes(const Task& t) {
     for (const auto& v : t.pod->pvc_mounts) {
         add("pvc", "persistentVolumeClaim", Node::map().set("claimName", v.pvc_name), v.mount_path, v.sub_path);
     }
+    for (const auto& v : t.pod->ephemeral_volumes) {
+        Node modes = Node::seq();
+        for (const auto& m : v.access_modes) modes.push(m);
+        Node spec = Node::map().set("accessModes", std::move(modes));
+        if (!v.storage_class.empty()) spec.set("storageClassName", v.storage_class);
+        spec.set("resources", Node::map().set("requests", Node::map().set("storage", v.size)));
+        add("ephemeral", "ephemeral", Node::map().set("volumeClaimTemplate", Node::map().set("spec", std::move(spec))),
+            v.mount_path, {});
+    }
     return out;
 }
 
@@ -400,6 +409,12 @@ std::string settings_key(const Graph& g, const Task& t) {
         for (const auto& v : pod.config_map_volumes) add(v.config_map), add(v.mount_path), add(v.optional ? "1" : "0");
         key += '|';
         for (const auto& v : pod.pvc_mounts) add(v.pvc_name), add(v.mount_path), add(v.sub_path);
+        key += '|';
+        for (const auto& v : pod.ephemeral_volumes) {
+            add(v.name), add(v.mount_path), add(v.size), add(v.storage_class);
+            for (const auto& m : v.access_modes) add(m);
+            key += ';';
+        }
         key += '|';
         for (const auto& x : pod.tolerations) add(x.key), add(x.op), add(x.value), add(x.effect), add(std::to_string(x.seconds));
         key += '|';

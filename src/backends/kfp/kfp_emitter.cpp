@@ -448,6 +448,18 @@ void add_pod_settings(Node& out, const PodSettings& pod) {
         if (!v.sub_path.empty()) e.set("subPath", v.sub_path);
         return e;
     });
+    list("genericEphemeralVolume", pod.ephemeral_volumes, [](const EphemeralVolume& v) {
+        Node modes = Node::seq();
+        for (const auto& m : v.access_modes) modes.push(m);
+        Node e = Node::map().set("accessModes", std::move(modes));
+        if (v.storage_class.empty()) {
+            e.set("defaultStorageClass", true);
+        }
+        e.set("mountPath", v.mount_path).set("size", v.size);
+        if (!v.storage_class.empty()) e.set("storageClassName", v.storage_class);
+        e.set("volumeName", v.name);
+        return e;
+    });
     list("tolerations", pod.tolerations, [](const Toleration& t) {
         Node e = Node::map();
         if (!t.effect.empty()) e.set("effect", t.effect);

@@ -15,6 +15,7 @@
 
 #include "pipecc/compile.hpp"
 #include "pipecc/dsl/component.hpp"
+#include "pipecc/dsl/condition.hpp"
 #include "pipecc/dsl/export_component.hpp"
 #include "pipecc/dsl/load_component.hpp"
 #include "pipecc/dsl/pipeline.hpp"

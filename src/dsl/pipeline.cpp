@@ -15,9 +15,32 @@ struct PipelineState {
     std::unordered_map<const graph::Component*, std::uint32_t> component_index;
     std::vector<std::shared_ptr<const graph::Component>> component_specs;
     graph::UniqueNames task_names;
+    graph::GroupId current_group = 0;  // where add() puts tasks: the body, or an If's branch
+    std::uint32_t groups_declared = 0;
 };
 
+
 }  // namespace detail
+
+namespace {
+// Runs `body` with add() putting tasks into `group`, and restores the outer group after it, also
+// when it throws.
+void run_in_group(detail::PipelineState& s, graph::GroupId group, const std::function<void()>& body) {
+    struct Restore {
+        detail::PipelineState& s;
+        graph::GroupId outer;
+        ~Restore() { s.current_group = outer; }
+    } restore{s, s.current_group};
+    s.current_group = group;
+    if (body) body();
+}
+
+graph::GroupId add_group(detail::PipelineState& s, graph::GroupKind kind, graph::GroupId parent, graph::ExprPtr condition) {
+    const auto id = static_cast<graph::GroupId>(s.graph.groups.size());
+    s.graph.groups.push_back({kind, parent, ++s.groups_declared, std::move(condition)});
+    return id;
+}
+}  // namespace
 
 // --- Task ----------------------------------------------------------------------------------------
 
@@ -200,8 +223,58 @@ Pipeline& Pipeline::schedule(std::string cron, std::string time_zone) {
     return *this;
 }
 
+Branches Pipeline::If(const Condition& condition, const std::function<void()>& body) {
+    auto& s = *state_;
+    const graph::GroupId group = add_group(s, graph::GroupKind::Condition, s.current_group, condition.expr());
+    run_in_group(s, group, body);
+    return Branches(state_, group, condition.expr());
+}
+
+graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void()>& body, const char* what) {
+    auto& s = *state_;
+    if (closed_) throw Error(std::string(what) + " after Else: Else must be the last branch", Where{.pipeline = s.graph.name});
+    if (branches_ == 0) {
+        // The If becomes the first branch of a Branches group that takes its place.
+        graph::Group& first = s.graph.groups[first_];
+        const graph::GroupId parent = first.parent;
+        const std::uint32_t seq = first.seq;
+        branches_ = add_group(s, graph::GroupKind::Branches, parent, nullptr);
+        s.graph.groups[branches_].seq = seq;
+        s.graph.groups[first_].parent = branches_;
+    }
+    // Each branch holds when its own condition does and no earlier one did, as kfp writes it:
+    // !(c1) && !(c2) && c3.
+    graph::ExprPtr condition;
+    for (const auto& earlier : earlier_) {
+        graph::ExprPtr negated = (!Condition::from_expr(earlier)).expr();
+        condition = condition ? (Condition::from_expr(condition) && Condition::from_expr(negated)).expr() : negated;
+    }
+    if (own) {
+        condition = (Condition::from_expr(condition) && Condition::from_expr(own)).expr();
+        earlier_.push_back(std::move(own));
+    }
+    const graph::GroupId group = add_group(s, graph::GroupKind::Condition, branches_, std::move(condition));
+    run_in_group(s, group, body);
+    return group;
+}
+
+Branches& Branches::Elif(const Condition& condition, const std::function<void()>& body) {
+    add_branch(condition.expr(), body, "Elif");
+    return *this;
+}
+
+void Branches::Else(const std::function<void()>& body) {
+    add_branch(nullptr, body, "Else");
+    closed_ = true;
+}
+
 Task Pipeline::add_task(const Component& component, std::string name, graph::Hook hook) {
     auto& s = *state_;
+    if (hook != graph::Hook::None && s.current_group != 0) {
+        throw Error("on_exit, on_success and on_failure tasks run after the whole pipeline: add them outside If, "
+                    "Elif and Else",
+                    Where{.pipeline = s.graph.name});
+    }
     auto spec = component.spec();
     auto [it, inserted] = s.component_index.try_emplace(spec.get(), static_cast<std::uint32_t>(s.graph.components.size()));
     if (inserted) {
@@ -220,6 +293,7 @@ Task Pipeline::add_task(const Component& component, std::string name, graph::Hoo
     task.name = std::move(name);
     task.component = it->second;
     task.hook = hook;
+    task.group = s.current_group;
     s.graph.tasks.push_back(std::move(task));
     return Task(state_, id);
 }

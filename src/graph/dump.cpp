@@ -13,17 +13,6 @@ std::string task_label(const Graph& g, TaskId id) {
     return id < g.tasks.size() ? g.tasks[id].name : "task#" + std::to_string(id);
 }
 
-std::string render(const Graph& g, const Expr& e) {
-    // Name producer tasks instead of printing their ids.
-    if (auto* o = e.as<node::TaskOutput>()) return task_label(g, o->task) + "." + o->output;
-    if (auto* c = e.as<node::Concat>()) {
-        std::string s = "concat(";
-        for (std::size_t i = 0; i < c->parts.size(); ++i) s += (i ? ", " : "") + render(g, *c->parts[i]);
-        return s + ")";
-    }
-    return to_debug_string(e);
-}
-
 }  // namespace
 
 void dump(const Graph& g, std::ostream& out) {
@@ -49,7 +38,12 @@ void dump(const Graph& g, std::ostream& out) {
     auto dump_task = [&](TaskId id) {
         const Task& t = g.tasks[id];
         out << "  task " << t.name << " = " << g.component_of(t).name << "\n";
-        for (const auto& b : t.args) out << "    " << b.input << " <- " << render(g, *b.value) << "\n";
+        if (t.group != 0 && t.group < g.groups.size()) {
+            GroupId group = t.group;
+            while (!g.groups[group].condition) group = g.groups[group].parent;
+            out << "    if " << to_debug_string(*g.groups[group].condition, &g) << "\n";
+        }
+        for (const auto& b : t.args) out << "    " << b.input << " <- " << to_debug_string(*b.value, &g) << "\n";
         if (!t.deps.empty()) {
             out << "    after";
             for (TaskId d : t.deps) out << ' ' << task_label(g, d);

@@ -39,6 +39,18 @@ std::string_view run_field_name(RunField f) {
     return "run::?";
 }
 
+std::string_view compare_op_text(node::CompareOp op) {
+    switch (op) {
+        case node::CompareOp::Eq: return "==";
+        case node::CompareOp::Ne: return "!=";
+        case node::CompareOp::Lt: return "<";
+        case node::CompareOp::Le: return "<=";
+        case node::CompareOp::Gt: return ">";
+        case node::CompareOp::Ge: return ">=";
+    }
+    return "?";
+}
+
 namespace {
 std::string literal_text(const doc::Node& v) {
     switch (v.kind()) {
@@ -62,11 +74,14 @@ std::string scalar_text(const doc::Node& v) {
     }
 }
 
-std::string to_debug_string(const Expr& e) {
+std::string to_debug_string(const Expr& e, const Graph* g) {
     struct Visitor {
+        const Graph* g;
+        std::string to_debug_string(const Expr& inner) const { return graph::to_debug_string(inner, g); }
         std::string operator()(const node::Literal& n) const { return literal_text(n.value); }
         std::string operator()(const node::Param& n) const { return "param(" + n.name + ")"; }
         std::string operator()(const node::TaskOutput& n) const {
+            if (g && n.task < g->tasks.size()) return g->tasks[n.task].name + "." + n.output;
             return "output(task#" + std::to_string(n.task) + "." + n.output + ")";
         }
         std::string operator()(const node::InputValue& n) const { return "input_value(" + n.input + ")"; }
@@ -88,15 +103,28 @@ std::string to_debug_string(const Expr& e) {
             return to_debug_string(*n.time) + ".in_zone(\"" + n.zone + "\").format(\"" + n.format + "\")";
         }
         std::string operator()(const node::IfPresent& n) const {
-            auto list = [](const std::vector<ExprPtr>& args) {
+            auto list = [this](const std::vector<ExprPtr>& args) {
                 std::string out = "[";
                 for (std::size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + to_debug_string(*args[i]);
                 return out + "]";
             };
             return "if_present(" + n.input + ", then " + list(n.then_args) + ", else " + list(n.else_args) + ")";
         }
+        std::string operator()(const node::Compare& n) const {
+            return to_debug_string(*n.lhs) + " " + std::string(compare_op_text(n.op)) + " " + to_debug_string(*n.rhs);
+        }
+        std::string operator()(const node::Logic& n) const {
+            // Appends, since GCC 12 warns falsely of -Wrestrict on "lit" + std::string.
+            std::string out = n.op == node::LogicOp::Not ? "!(" : "(";
+            out += to_debug_string(*n.lhs);
+            if (n.op != node::LogicOp::Not) {
+                out += n.op == node::LogicOp::And ? " && " : " || ";
+                out += to_debug_string(*n.rhs);
+            }
+            return out + ")";
+        }
     };
-    return std::visit(Visitor{}, e.node);
+    return std::visit(Visitor{g}, e.node);
 }
 
 namespace {

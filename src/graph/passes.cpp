@@ -93,45 +93,47 @@ void check_has_body(const Graph& g) {
 }
 
 // --- references ----------------------------------------------------------------------------------
+// Checks that the parameters and task outputs in `e` exist in this pipeline.
+void check_expr_references(const Graph& g, const Expr& value, const std::function<Error(const std::string&)>& fail) {
+    for_each_node(value, [&](const Expr& e) {
+        if (auto* p = e.as<node::Param>()) {
+            if (p->owner != g.id) throw fail("uses parameter '" + p->name + "' of another pipeline");
+            if (!g.find_param(p->name)) throw fail("pipeline has no parameter '" + p->name + "'");
+        } else if (auto* o = e.as<node::TaskOutput>()) {
+            if (o->owner != g.id || o->task >= g.tasks.size()) {
+                throw fail("uses output '" + o->output + "' of a task that belongs to another pipeline");
+            }
+            const Task& producer = g.tasks[o->task];
+            const Port* out = g.component_of(producer).find_output(o->output);
+            if (!out) throw fail("task '" + producer.name + "' has no output '" + o->output + "'");
+            if (out->type != e.type) {
+                throw fail("output '" + o->output + "' of task '" + producer.name + "' is " +
+                           std::string(type_name(out->type)) + ", not " + std::string(type_name(e.type)));
+            }
+        }
+    });
+}
+
+// An error in a group's condition names the pipeline and quotes the condition.
+Error condition_error(const Graph& g, const Group& group, const std::string& message) {
+    return Error("condition " + to_debug_string(*group.condition, &g) + ": " + message, at_pipeline(g));
+}
+
 void check_references(Graph& g) {
     check_has_body(g);
     for (const auto& t : g.tasks) {
         for (const auto& b : t.args) {
-            for_each_node(*b.value, [&](const Expr& e) {
-                if (auto* p = e.as<node::Param>()) {
-                    if (p->owner != g.id) {
-                        throw Error("uses parameter '" + p->name + "' of another pipeline",
-                                    at_task(g, t, b.input));
-                    }
-                    if (!g.find_param(p->name)) {
-                        throw Error("pipeline has no parameter '" + p->name + "'", at_task(g, t, b.input));
-                    }
-                } else if (auto* o = e.as<node::TaskOutput>()) {
-                    if (o->owner != g.id || o->task >= g.tasks.size()) {
-                        throw Error("uses output '" + o->output +
-                                        "' of a task that belongs to another pipeline",
-                                    at_task(g, t, b.input));
-                    }
-                    const Task& producer = g.tasks[o->task];
-                    const Port* out = g.component_of(producer).find_output(o->output);
-                    if (!out) {
-                        throw Error("task '" + producer.name + "' has no output '" + o->output + "'",
-                                    at_task(g, t, b.input));
-                    }
-                    if (out->type != e.type) {
-                        throw Error("output '" + o->output + "' of task '" + producer.name + "' is " +
-                                        std::string(type_name(out->type)) + ", not " +
-                                        std::string(type_name(e.type)),
-                                    at_task(g, t, b.input));
-                    }
-                }
-            });
+            check_expr_references(g, *b.value, [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); });
         }
         for (TaskId a : t.after) {
             if (a >= g.tasks.size()) {
                 throw Error("runs after a task that belongs to another pipeline", at_task(g, t));
             }
         }
+    }
+    for (const auto& group : g.groups) {
+        if (!group.condition) continue;
+        check_expr_references(g, *group.condition, [&](const std::string& msg) { return condition_error(g, group, msg); });
     }
 }
 
@@ -211,8 +213,48 @@ void check_component_scope(const Graph& g, const Component& c) {
     for (const auto& a : c.args) check(a);
 }
 
+// The condition of the innermost Condition group around `group`.
+const ExprPtr& innermost_condition(const Graph& g, GroupId group) {
+    while (!g.groups[group].condition) group = g.groups[group].parent;
+    return g.groups[group].condition;
+}
+
+// A condition is evaluated before its branch runs, by the engine's expression language: it may
+// compare only literals, parameters and outputs of tasks outside the branch.
+void check_condition_scope(const Graph& g, const Group& group) {
+    auto fail = [&](const std::string& msg) { return condition_error(g, group, msg); };
+    for_each_node(*group.condition, [&](const Expr& e) {
+        reject_braces(e, fail);
+        if (e.as<node::Compare>() || e.as<node::Logic>() || e.as<node::Literal>() || e.as<node::Param>()) return;
+        if (auto* o = e.as<node::TaskOutput>()) {
+            const Task& producer = g.tasks[o->task];
+            if (producer.hook != Hook::None) {
+                throw fail("compares an output of hook task '" + producer.name + "', which runs only after the whole pipeline");
+            }
+            if (!g.within(group.parent, producer.group)) {
+                throw fail("compares output '" + o->output + "' of task '" + producer.name +
+                           "', which is not known outside its own branch");
+            }
+            return;
+        }
+        throw fail("a condition may compare only literals, pipeline parameters and task outputs, not " +
+                   to_debug_string(e));
+    });
+}
+
 void check_scopes(Graph& g) {
     for (const auto& c : g.components) check_component_scope(g, c);
+    std::vector<bool> has_task(g.groups.size(), false);
+    for (const auto& t : g.tasks) {
+        for (GroupId id = t.group; id != 0 && !has_task[id]; id = g.groups[id].parent) has_task[id] = true;
+    }
+    for (GroupId id = 1; id < g.groups.size(); ++id) {
+        const Group& group = g.groups[id];
+        if (!group.condition) continue;
+        check_condition_scope(g, group);
+        // An empty branch would be an empty DAG, which engines refuse.
+        if (!has_task[id]) throw condition_error(g, group, "the branch adds no tasks");
+    }
     for (const auto& t : g.tasks) {
         for (TaskId a : t.after) {
             if (t.hook == Hook::None && g.tasks[a].hook != Hook::None) {
@@ -239,6 +281,11 @@ void check_scopes(Graph& g) {
                 if (auto* o = e.as<node::TaskOutput>(); o && t.hook == Hook::None && g.tasks[o->task].hook != Hook::None) {
                     throw fail("reads an output of hook task '" + g.tasks[o->task].name +
                                "', which runs only after the whole pipeline");
+                }
+                if (auto* o = e.as<node::TaskOutput>(); o && !g.within(t.group, g.tasks[o->task].group)) {
+                    throw fail("reads output '" + o->output + "' of task '" + g.tasks[o->task].name +
+                               "', which runs only if " + to_debug_string(*innermost_condition(g, g.tasks[o->task].group), &g) +
+                               "; read it inside that branch");
                 }
                 if (auto* c = e.as<node::Concat>()) {
                     for (const auto& part : c->parts) {
@@ -416,14 +463,39 @@ void check_settings(Graph& g) {
 
 }  // namespace
 
+namespace {
+// For each group, the tasks whose outputs its condition and its outer groups' conditions read:
+// every task inside waits for them (Argo's `when` may only name tasks it depends on).
+std::vector<std::vector<TaskId>> condition_producers(const Graph& g) {
+    std::vector<std::vector<TaskId>> out(g.groups.size());
+    std::vector<bool> done(g.groups.size(), false);
+    done[0] = true;
+    std::function<const std::vector<TaskId>&(GroupId)> fill = [&](GroupId id) -> const std::vector<TaskId>& {
+        if (done[id]) return out[id];
+        out[id] = fill(g.groups[id].parent);
+        if (const auto& c = g.groups[id].condition) {
+            for_each_node(*c, [&](const Expr& e) {
+                if (auto* o = e.as<node::TaskOutput>()) out[id].push_back(o->task);
+            });
+        }
+        done[id] = true;
+        return out[id];
+    };
+    for (GroupId id = 0; id < g.groups.size(); ++id) fill(id);
+    return out;
+}
+}  // namespace
+
 void compute_order(Graph& g) {
     const std::size_t n = g.tasks.size();
+    const auto group_deps = condition_producers(g);
     auto by_name = [&g](TaskId a, TaskId b) { return g.tasks[a].name < g.tasks[b].name; };
     std::vector<std::vector<TaskId>> dependents(n);
     std::vector<std::uint32_t> indegree(n, 0);
     for (TaskId id = 0; id < n; ++id) {
         Task& t = g.tasks[id];
         t.deps = t.after;
+        t.deps.insert(t.deps.end(), group_deps[t.group].begin(), group_deps[t.group].end());
         for (const auto& b : t.args) {
             for_each_node(*b.value, [&](const Expr& e) {
                 if (auto* o = e.as<node::TaskOutput>()) t.deps.push_back(o->task);
@@ -455,6 +527,24 @@ void compute_order(Graph& g) {
         }
     }
     if (g.topo_order.size() != n) report_cycle(g, indegree);
+}
+
+std::vector<GroupId> group_order(const Graph& g) {
+    std::vector<std::vector<GroupId>> children(g.groups.size());
+    for (GroupId id = 1; id < g.groups.size(); ++id) children[g.groups[id].parent].push_back(id);
+    for (auto& list : children) {
+        std::sort(list.begin(), list.end(), [&](GroupId a, GroupId b) { return g.groups[a].seq < g.groups[b].seq; });
+    }
+    std::vector<GroupId> order;
+    order.reserve(g.groups.size());
+    std::vector<GroupId> stack(children[0].rbegin(), children[0].rend());
+    while (!stack.empty()) {
+        const GroupId id = stack.back();
+        stack.pop_back();
+        order.push_back(id);
+        stack.insert(stack.end(), children[id].rbegin(), children[id].rend());
+    }
+    return order;
 }
 
 const std::vector<Pass>& passes() {

@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "pipecc/dsl/component.hpp"
+#include "pipecc/dsl/condition.hpp"
 #include "pipecc/dsl/value.hpp"
 #include "pipecc/graph/graph.hpp"
 
@@ -16,6 +18,7 @@ namespace pipecc {
 namespace detail {
 struct PipelineState;
 }
+class Branches;
 
 /// A task: one use of a component in a pipeline. A cheap handle (the pipeline owns the task);
 /// setters return `Task&` so calls chain.
@@ -188,6 +191,18 @@ public:
     /// Adds a task that runs after all the others only if the run did not succeed.
     Task on_failure(const Component& component, std::string name = {});
 
+    /// Runs the tasks that `body` adds only when `condition` holds at run time. Chain `Elif` and
+    /// `Else` on the result for the other branches. (Capitalised, as in kfp, since `if` and
+    /// `else` are keywords.) KFP: a `condition-N` sub-DAG with a CEL trigger; Argo: `when`.
+    ///
+    /// @code
+    /// Value<String> coin = flip.output<String>("Output");
+    /// p.If(coin == "heads", [&] { p.add(celebrate); })
+    ///  .Elif(coin == "tails", [&] { p.add(retry_flip); })
+    ///  .Else([&] { p.add(report_edge); });
+    /// @endcode
+    Branches If(const Condition& condition, const std::function<void()>& body);
+
     /// Runs the pipeline on a 5-field cron schedule in an IANA time zone.
     /// Argo: a CronWorkflow. KFP IR: recorded in the file's header for `pipecc deploy`.
     ///
@@ -203,11 +218,38 @@ public:
     void dump(std::ostream& out) const;
 
 private:
+    friend class Branches;
     Task add_task(const Component& component, std::string name, graph::Hook hook);
     graph::ExprPtr add_param(graph::Port port);
     doc::Node param_default(const graph::ExprPtr& e, const std::string& name) const;
 
     std::shared_ptr<detail::PipelineState> state_;
+};
+
+/// The branches of one `Pipeline::If`: add `Elif` and `Else` branches in order. Exactly one
+/// branch runs at most; each later branch holds only when the earlier ones do not.
+///
+/// @code
+/// p.If(n > 100, [&] { p.add(big); }).Elif(n > 10, [&] { p.add(medium); }).Else([&] { p.add(small); });
+/// @endcode
+class Branches {
+public:
+    /// A branch that runs when `condition` holds and no earlier branch did.
+    Branches& Elif(const Condition& condition, const std::function<void()>& body);
+    /// The branch that runs when no earlier branch did. It ends the chain.
+    void Else(const std::function<void()>& body);
+
+private:
+    friend class Pipeline;
+    Branches(std::shared_ptr<detail::PipelineState> state, graph::GroupId first, graph::ExprPtr condition)
+        : state_(std::move(state)), first_(first), earlier_{std::move(condition)} {}
+    graph::GroupId add_branch(graph::ExprPtr own, const std::function<void()>& body, const char* what);
+
+    std::shared_ptr<detail::PipelineState> state_;
+    graph::GroupId first_;                  // the If's group
+    graph::GroupId branches_ = 0;           // their Branches group, made by the first Elif or Else
+    std::vector<graph::ExprPtr> earlier_;  // the conditions of the branches so far
+    bool closed_ = false;                   // after Else
 };
 
 }  // namespace pipecc

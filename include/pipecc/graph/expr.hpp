@@ -90,13 +90,29 @@ struct IfPresent {
     std::vector<ExprPtr> then_args;
     std::vector<ExprPtr> else_args;
 };
+/// How `Compare` compares its operands.
+enum class CompareOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+/// A Bool: two scalar values of the same type compared by the engine at run time.
+struct Compare {
+    CompareOp op;
+    ExprPtr lhs;
+    ExprPtr rhs;
+};
+/// How `Logic` combines its operands; `Not` uses only `lhs`.
+enum class LogicOp : std::uint8_t { And, Or, Not };
+/// A Bool: conditions combined with `&&`, `||` or `!`.
+struct Logic {
+    LogicOp op;
+    ExprPtr lhs;
+    ExprPtr rhs;  ///< null for Not
+};
 }  // namespace node
 
 /// One expression node: its result type and what it is.
 struct Expr {
     using Node = std::variant<node::Literal, node::Param, node::TaskOutput, node::InputValue,
                               node::InputPath, node::OutputPath, node::Concat, node::ToString,
-                              node::Run, node::FormatTime, node::IfPresent>;
+                              node::Run, node::FormatTime, node::IfPresent, node::Compare, node::Logic>;
     Type type;
     Node node;
 
@@ -128,14 +144,25 @@ void for_each_node(const Expr& e, Fn&& fn) {
     } else if (auto* i = e.as<node::IfPresent>()) {
         for (const auto& arg : i->then_args) for_each_node(*arg, fn);
         for (const auto& arg : i->else_args) for_each_node(*arg, fn);
+    } else if (auto* c = e.as<node::Compare>()) {
+        for_each_node(*c->lhs, fn);
+        for_each_node(*c->rhs, fn);
+    } else if (auto* l = e.as<node::Logic>()) {
+        for_each_node(*l->lhs, fn);
+        if (l->rhs) for_each_node(*l->rhs, fn);
     }
 }
+
+/// The operator as written in C++, CEL and Argo's `when`: "==", "<", ...
+std::string_view compare_op_text(node::CompareOp op);
 
 /// The text a scalar literal stands for when it is part of a string: strings as they are, other
 /// scalars as JSON ("3", "2.5", "true"). Throws InternalError for lists and maps.
 std::string scalar_text(const doc::Node& value);
 
-/// A readable rendering for dumps and error messages, e.g. `concat("gs://", param(root))`.
-std::string to_debug_string(const Expr& e);
+struct Graph;
+/// A readable rendering for dumps and error messages, e.g. `concat("gs://", param(root))`. Given
+/// the graph, task outputs show the task's name (`flip.Output`) rather than its id.
+std::string to_debug_string(const Expr& e, const Graph* g = nullptr);
 
 }  // namespace pipecc::graph

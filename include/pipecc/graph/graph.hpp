@@ -88,6 +88,28 @@ struct Schedule {
     std::string time_zone{};
 };
 
+/// A group's index in `Graph::groups`; 0 is the pipeline's body.
+using GroupId = std::uint32_t;
+
+/// What a group of tasks is.
+enum class GroupKind : std::uint8_t {
+    Body,       ///< the pipeline itself (group 0)
+    Branches,   ///< If with its Elif and Else branches, each a Condition group inside it
+    Condition,  ///< tasks that run only when `condition` holds
+};
+
+/// A scope of tasks inside the pipeline: a condition, or the branches of an If. Tasks and groups
+/// name the group they are in; engines nest them (KFP sub-DAGs) or flatten them (Argo `when`).
+struct Group {
+    GroupKind kind = GroupKind::Body;
+    GroupId parent = 0;
+    /// Declaration order among the parent's groups (a Branches group takes its If's).
+    std::uint32_t seq = 0;
+    /// Condition groups: a Bool expression of Compare and Logic nodes. An Elif's or Else's
+    /// includes the negation of the branches before it.
+    ExprPtr condition{};
+};
+
 /// One input of a task bound to a value.
 struct Binding {
     std::string input{};
@@ -112,6 +134,7 @@ struct Task {
     bool cache = true;
     std::int64_t timeout_seconds = 0;  ///< 0 = none
     Hook hook = Hook::None;
+    GroupId group = 0;  ///< the innermost group the task is in
 
     /// Filled by the checks: every task this one waits for (data edges and `after`), sorted by
     /// name and unique.
@@ -129,6 +152,8 @@ struct Graph {
     std::vector<Port> params{};
     std::vector<Component> components{};
     std::vector<Task> tasks{};
+    /// groups[0] is the body; the others are conditions and branches.
+    std::vector<Group> groups{Group{}};
     std::optional<Schedule> schedule{};
     /// The image of the resolver step that formats run-time values where an engine cannot; it
     /// needs a POSIX shell, GNU date and tzdata.
@@ -138,6 +163,11 @@ struct Graph {
     std::vector<TaskId> topo_order{};
 
     const Port* find_param(std::string_view n) const;
+    /// Whether group `inner` is `outer` or lies inside it.
+    bool within(GroupId inner, GroupId outer) const {
+        while (inner != outer && inner != 0) inner = groups[inner].parent;
+        return inner == outer;
+    }
     /// The component that task `t` instantiates.
     const Component& component_of(const Task& t) const { return components[t.component]; }
 };

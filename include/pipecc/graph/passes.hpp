@@ -31,6 +31,14 @@ void run_passes(Graph& g, std::ostream* trace = nullptr);
 /// add tasks call it again.
 void compute_order(Graph& g);
 
+/// The groups other than the body in the order engines number them (kfp's `condition-N`):
+/// parents before children, siblings in declaration order.
+///
+/// @code
+/// for (GroupId id : group_order(g)) number[id] = ++n;
+/// @endcode
+std::vector<GroupId> group_order(const Graph& g);
+
 /// A human-readable dump of the graph: parameters, components, tasks, bindings and settings.
 void dump(const Graph& g, std::ostream& out);
 

@@ -10,6 +10,7 @@
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/time_format.hpp"
 #include "pipecc/graph/unique_names.hpp"
+#include "../scope_tree.hpp"
 #include "../kubernetes_objects.hpp"
 
 namespace pipecc::argo {
@@ -42,11 +43,58 @@ using doc::Node;
 
 [[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input);
 
-// What every lowering function needs: the graph and the target's options.
+// A DAG template for one If branch (a Condition group), run as a task with its `when` in the
+// DAG around it. Outputs of tasks outside it reach its tasks as the template's inputs, which its
+// task passes in (the names are `<task>-<output>`).
+struct Scope {
+    int parent = -1;  // -1: the entry DAG
+    int depth = 0;
+    GroupId group = 0;
+    std::string task_name{};
+    std::string template_name{};
+    Node tasks = Node::seq();
+    std::vector<const std::string*> deps{};
+    Node inputs = Node::seq();  // inputs.parameters
+    Node input_artifacts = Node::seq();
+    Node args = Node::seq();  // the task's arguments.parameters
+    Node arg_artifacts = Node::seq();
+    std::unordered_set<std::string> channels{};
+};
+
+// The entry DAG ([0]) and the If branches' DAGs inside it.
+struct Scopes {
+    std::vector<Scope> list{};
+    std::vector<int> of_group{};
+};
+
+// What every lowering function needs: the graph, the target's options, and the DAG scopes.
 struct Ctx {
     const Graph& g;
     const Options& options;
+    Scopes* scopes;
     bool expressions() const { return options.argo_version >= kExpressionsSince; }
+    int scope_of(const Task& t) const { return t.hook != Hook::None ? 0 : scopes->of_group[t.group]; }
+
+    // How scope `s` refers to output `o` of a task: through `tasks.` in the producer's DAG, else
+    // through an input of each DAG template between (the checks ensure the producer's encloses `s`).
+    std::string output_ref(int s, const node::TaskOutput& o, bool artifact) const {
+        const Task& producer = g.tasks[o.task];
+        const char* kind = artifact ? "artifacts." : "parameters.";
+        if (scope_of(producer) == s) return "{{tasks." + producer.name + ".outputs." + kind + o.output + "}}";
+        Scope& scope = scopes->list[s];
+        const std::string channel = producer.name + "-" + o.output;
+        if (scope.channels.insert(channel).second) {
+            std::string outer = output_ref(scope.parent, o, artifact);
+            if (artifact) {
+                scope.input_artifacts.push(Node::map().set("name", channel));
+                scope.arg_artifacts.push(Node::map().set("name", channel).set("from", std::move(outer)));
+            } else {
+                scope.inputs.push(Node::map().set("name", channel));
+                scope.args.push(Node::map().set("name", channel).set("value", std::move(outer)));
+            }
+        }
+        return std::string("{{inputs.") + kind + channel + "}}";
+    }
 };
 
 Where at(const Graph& g, const Task& t, const std::string& input = {}) {
@@ -184,7 +232,7 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
     } else if (auto* p = e.as<node::Param>()) {
         out += "{{workflow.parameters." + p->name + "}}";
     } else if (auto* o = e.as<node::TaskOutput>()) {
-        out += "{{tasks." + g.tasks[o->task].name + ".outputs.parameters." + o->output + "}}";
+        out += c.output_ref(c.scope_of(t), *o, false);
     } else if (auto* cat = e.as<node::Concat>()) {
         for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
@@ -214,6 +262,63 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
     } else {
         throw Error("the Argo target cannot lower " + to_debug_string(e), at(g, t, input));
     }
+}
+
+// A string literal of govaluate, which evaluates `when` after Argo substitutes the {{…}} in it.
+std::string when_string(std::string_view text) {
+    std::string out = "\"";
+    for (char ch : text) {
+        if (ch == '\\' || ch == '"') out += '\\';
+        out += ch;
+    }
+    return out + "\"";
+}
+
+// A condition as a `when` expression over the values scope `s` sees, in the shape KFP v1 wrote:
+// run-time strings quoted after substitution (`"{{tasks.flip.outputs.parameters.Output}}" ==
+// "heads"`), numbers and Bools bare.
+void append_when(std::string& out, const Ctx& c, int s, const Expr& e) {
+    if (auto* cmp = e.as<node::Compare>()) {
+        auto operand = [&](const Expr& v) {
+            std::string text;
+            if (auto* lit = v.as<node::Literal>()) {
+                out += v.type == Type::String ? when_string(lit->value.as_string()) : scalar_text(lit->value);
+                return;
+            } else if (auto* p = v.as<node::Param>()) {
+                text = "{{workflow.parameters." + p->name + "}}";
+            } else if (auto* o = v.as<node::TaskOutput>()) {
+                text = c.output_ref(s, *o, false);
+            } else {
+                throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
+            }
+            if (v.type == Type::String) out += '"';
+            out += text;
+            if (v.type == Type::String) out += '"';
+        };
+        operand(*cmp->lhs);
+        out += ' ';
+        out += compare_op_text(cmp->op);
+        out += ' ';
+        operand(*cmp->rhs);
+        return;
+    }
+    auto* logic = e.as<node::Logic>();
+    if (!logic) throw InternalError("a condition that is not a comparison: " + to_debug_string(e));
+    auto part = [&](const Expr& inner, bool parens) {
+        if (parens) out += "(";
+        append_when(out, c, s, inner);
+        if (parens) out += ")";
+    };
+    auto is = [](const Expr& x, node::LogicOp op) { auto* l = x.as<node::Logic>(); return l && l->op == op; };
+    if (logic->op == node::LogicOp::Not) {
+        out += "!";
+        part(*logic->lhs, true);
+        return;
+    }
+    const node::LogicOp other = logic->op == node::LogicOp::And ? node::LogicOp::Or : node::LogicOp::And;
+    part(*logic->lhs, is(*logic->lhs, other));
+    out += logic->op == node::LogicOp::And ? " && " : " || ";
+    part(*logic->rhs, is(*logic->rhs, other));
 }
 
 Node ports_section(const Component& c, bool inputs) {
@@ -493,17 +598,22 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
     return tmpl;
 }
 
-Node dag_task(const Ctx& c, const Task& t, const std::string& template_name) {
+Node names_seq(std::vector<const std::string*>& names) {
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
+                names.end());
+    Node out = Node::seq();
+    for (const std::string* n : names) out.push(*n);
+    return out;
+}
+
+// `deps`: the names the task waits for in its own DAG.
+Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std::vector<const std::string*>& deps) {
     const Graph& g = c.g;
     Node task = Node::map();
     task.set("name", t.name);
     task.set("template", template_name);
-    // Hooks run in the exit DAG after the body: only their order among themselves remains.
-    Node deps = Node::seq();
-    for (TaskId d : t.deps) {
-        if (t.hook == Hook::None || g.tasks[d].hook != Hook::None) deps.push(g.tasks[d].name);
-    }
-    if (!deps.empty()) task.set("dependencies", std::move(deps));
+    if (!deps.empty()) task.set("dependencies", names_seq(deps));
     if (t.hook == Hook::Success) task.set("when", "{{workflow.status}} == Succeeded");
     if (t.hook == Hook::Failure) task.set("when", "{{workflow.status}} != Succeeded");
     Node params = Node::seq();
@@ -522,8 +632,7 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name) {
         if (is_artifact(e.type)) {
             auto* o = e.as<node::TaskOutput>();
             if (!o) throw Error("the Argo target passes artifacts only from task outputs", at(g, t, b.input));
-            artifacts.push(Node::map().set("name", b.input).set(
-                "from", "{{tasks." + g.tasks[o->task].name + ".outputs.artifacts." + o->output + "}}"));
+            artifacts.push(Node::map().set("name", b.input).set("from", c.output_ref(c.scope_of(t), *o, true)));
             continue;
         }
         std::string text;
@@ -537,6 +646,38 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name) {
         task.set("arguments", std::move(args));
     }
     return task;
+}
+
+// A DAG template per Condition group, named like kfp's groups (condition-N, counting the
+// exit handler and the Branches groups, which Argo does not need: their branches sit side by
+// side in the DAG around them, each with its full condition).
+Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) {
+    Scopes scopes;
+    scopes.list.emplace_back();
+    scopes.of_group.assign(g.groups.size(), 0);
+    if (g.groups.size() == 1) return scopes;
+    UniqueNames task_names;
+    task_names.reserve(g.tasks.size());
+    for (const auto& t : g.tasks) task_names.take(t.name);
+    int number = has_hooks ? 1 : 0;
+    for (GroupId id : group_order(g)) {
+        const Group& group = g.groups[id];
+        const int parent = scopes.of_group[group.parent];
+        ++number;
+        if (group.kind != GroupKind::Condition) {
+            scopes.of_group[id] = parent;
+            continue;
+        }
+        Scope scope;
+        scope.parent = parent;
+        scope.depth = scopes.list[parent].depth + 1;
+        scope.group = id;
+        scope.task_name = task_names.claim("condition-" + std::to_string(number));
+        scope.template_name = template_names.claim(scope.task_name);
+        scopes.list.push_back(std::move(scope));
+        scopes.of_group[id] = static_cast<int>(scopes.list.size() - 1);
+    }
+    return scopes;
 }
 
 }  // namespace
@@ -553,19 +694,22 @@ void check(const Graph& g, const Options&) {
 }
 
 doc::Node emit(const Graph& g, const Options& options) {
-    const Ctx ctx{g, options};
     UniqueNames template_names;
     template_names.take(g.name);
     const bool has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
     const std::string exit_name = has_hooks ? template_names.claim(g.name + "-exit") : std::string();
+    Scopes scopes = make_scopes(g, has_hooks, template_names);
+    const Ctx ctx{g, options, &scopes};
     Node templates = Node::seq();
     templates.push(Node());  // the entry DAG, filled in below
     if (has_hooks) templates.push(Node());  // the exit DAG
-    Node dag_tasks = Node::seq();
+    const std::size_t first_scope_template = templates.items().size();
+    for (std::size_t s = 1; s < scopes.list.size(); ++s) templates.push(Node());  // the branches' DAGs
     Node exit_tasks = Node::seq();
-    dag_tasks.items().reserve(g.tasks.size());
+    scopes.list[0].tasks.items().reserve(g.tasks.size());
 
     std::unordered_map<std::string, std::string> template_by_key;
+    std::vector<const std::string*> deps;
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
         std::string key = std::to_string(t.component) + '#' + settings_key(g, t);
@@ -574,10 +718,53 @@ doc::Node emit(const Graph& g, const Options& options) {
             it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
             templates.push(container_template(g, t, it->second));
         }
-        (t.hook == Hook::None ? dag_tasks : exit_tasks).push(dag_task(ctx, t, it->second));
+        deps.clear();
+        for (TaskId d : t.deps) {
+            const Task& dep = g.tasks[d];
+            if (t.hook != Hook::None) {
+                // Hooks run in the exit DAG after the body: only their order among themselves remains.
+                if (dep.hook != Hook::None) deps.push_back(&dep.name);
+                continue;
+            }
+            auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
+            (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
+        }
+        Node task = dag_task(ctx, t, it->second, deps);
+        (t.hook == Hook::None ? scopes.list[ctx.scope_of(t)].tasks : exit_tasks).push(std::move(task));
+    }
+    // Conditions first: they may add inputs to the branches' DAGs around them.
+    std::vector<std::string> whens(scopes.list.size());
+    for (std::size_t s = 1; s < scopes.list.size(); ++s) {
+        append_when(whens[s], ctx, scopes.list[s].parent, *g.groups[scopes.list[s].group].condition);
+    }
+    // Each branch's task joins its parent's DAG before any DAG template is built.
+    for (std::size_t s = 1; s < scopes.list.size(); ++s) {
+        Scope& scope = scopes.list[s];
+        Node task = Node::map().set("name", scope.task_name).set("template", scope.template_name);
+        if (!scope.deps.empty()) task.set("dependencies", names_seq(scope.deps));
+        task.set("when", std::move(whens[s]));
+        if (!scope.args.empty() || !scope.arg_artifacts.empty()) {
+            Node args = Node::map();
+            if (!scope.args.empty()) args.set("parameters", std::move(scope.args));
+            if (!scope.arg_artifacts.empty()) args.set("artifacts", std::move(scope.arg_artifacts));
+            task.set("arguments", std::move(args));
+        }
+        scopes.list[scope.parent].tasks.push(std::move(task));
+    }
+    for (std::size_t s = 1; s < scopes.list.size(); ++s) {
+        Scope& scope = scopes.list[s];
+        Node tmpl = Node::map().set("name", scope.template_name);
+        if (!scope.inputs.empty() || !scope.input_artifacts.empty()) {
+            Node inputs = Node::map();
+            if (!scope.inputs.empty()) inputs.set("parameters", std::move(scope.inputs));
+            if (!scope.input_artifacts.empty()) inputs.set("artifacts", std::move(scope.input_artifacts));
+            tmpl.set("inputs", std::move(inputs));
+        }
+        tmpl.set("dag", Node::map().set("tasks", std::move(scope.tasks)));
+        templates.items()[first_scope_template + s - 1] = std::move(tmpl);
     }
     templates.items()[0] =
-        Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(dag_tasks)));
+        Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(scopes.list[0].tasks)));
     if (has_hooks) {
         templates.items()[1] = Node::map().set("name", exit_name).set("dag", Node::map().set("tasks", std::move(exit_tasks)));
     }

@@ -1,11 +1,13 @@
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 #include "pipecc/backends/kfp.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/unique_names.hpp"
 #include "../kubernetes_objects.hpp"
+#include "../scope_tree.hpp"
 
 namespace pipecc::kfp {
 namespace {
@@ -199,24 +201,83 @@ constexpr const char* kStatusSelector =
     "struct_value.state in ['CANCELED', 'CANCELLED', 'CANCELING', 'CANCELLING'] ? 'Cancelled' : 'Error'";
 constexpr const char* kStatusChannel = "pipelinechannel--run-status";
 
-// What tasks need from their surroundings: with hooks, the body runs in the `exit-handler-1`
-// sub-DAG, which receives the pipeline parameters it uses and exports the outputs hooks read.
+// A sub-DAG of the IR: the exit handler's body, an If's branches, or one branch. Values from
+// outside reach its tasks through `pipelinechannel--…` inputs, which its own task binds in the
+// parent DAG, as the kfp SDK writes them.
+struct Scope {
+    int parent = -1;  // -1: the root DAG
+    int depth = 0;
+    std::string task_name{};  // its task in the parent DAG
+    std::string component{};  // comp-…
+    GroupId group = 0;        // 0 for the root and the exit handler
+    Node tasks = Node::map();
+    std::vector<const std::string*> deps{};  // names of the tasks its task waits for
+    Node input_params = Node::map();         // channel -> binding in the parent
+    Node input_artifacts = Node::map();
+    Node param_defs = Node::map();  // channel -> inputDefinitions entry
+    Node artifact_defs = Node::map();
+    std::unordered_set<std::string> channels{};
+};
+
+// What tasks need from their surroundings: the scope each task is in, and, with hooks, the
+// outputs of body tasks that the exit handler exports to them.
 struct Context {
     const Graph& g;
     bool has_hooks = false;
     std::string exit_handler{};  // the sub-DAG task's name
-    std::vector<const Port*> body_params{};
+    std::vector<Scope> scopes{};  // [0] is the root
+    std::vector<int> scope_of_group{};
+    int body = 0;  // where tasks of group 0 go: the exit handler's scope with hooks, else the root
     std::vector<std::pair<std::string, const node::TaskOutput*>> exports{};
     std::vector<Type> export_types{};
 
-    bool in_body(const Task& t) const { return has_hooks && t.hook == Hook::None; }
+    int scope_of(const Task& t) const { return t.hook != Hook::None ? 0 : scope_of_group[t.group]; }
 
-    std::string param(const Task& t, const std::string& name) {
-        if (!in_body(t)) return name;
-        const bool known = std::any_of(body_params.begin(), body_params.end(),
-                                       [&](const Port* p) { return p->name == name; });
-        if (!known) body_params.push_back(g.find_param(name));
-        return "pipelinechannel--" + name;
+    // Declares channel `name` as an input of scope `s`, bound in the parent by `binding()`.
+    template <class Binding>
+    void declare(int s, const std::string& name, Type type, Binding&& binding) {
+        Scope& scope = scopes[s];
+        if (!scope.channels.insert(name).second) return;
+        if (is_artifact(type)) {
+            scope.input_artifacts.set(name, binding());
+            scope.artifact_defs.set(name, Node::map().set("artifactType", artifact_type(type)));
+        } else {
+            scope.input_params.set(name, binding());
+            scope.param_defs.set(name, Node::map().set("parameterType", parameter_type(type)));
+        }
+    }
+
+    // The input name under which scope `s` sees pipeline parameter `name`.
+    std::string param_in(int s, const std::string& name) {
+        if (s == 0) return name;
+        const std::string channel = "pipelinechannel--" + name;
+        const Port* p = g.find_param(name);
+        declare(s, channel, p->type, [&] {
+            const std::string outer = param_in(scopes[s].parent, name);
+            return Node::map().set(is_artifact(p->type) ? "componentInputArtifact" : "componentInputParameter", outer);
+        });
+        return channel;
+    }
+
+    // How scope `s` refers to output `o`: directly in the producer's scope, else through a channel
+    // of each scope between (the checks ensure the producer's scope encloses `s`).
+    Node output_in(int s, const node::TaskOutput& o, Type type) {
+        const Task& producer = g.tasks[o.task];
+        if (scope_of(producer) == s) {
+            const bool artifact = is_artifact(type);
+            return Node::map().set(artifact ? "taskOutputArtifact" : "taskOutputParameter",
+                                   Node::map()
+                                       .set(artifact ? "outputArtifactKey" : "outputParameterKey", o.output)
+                                       .set("producerTask", producer.name));
+        }
+        return Node::map().set(is_artifact(type) ? "componentInputArtifact" : "componentInputParameter",
+                               output_channel(s, o, type));
+    }
+
+    std::string output_channel(int s, const node::TaskOutput& o, Type type) {
+        const std::string channel = "pipelinechannel--" + g.tasks[o.task].name + "-" + o.output;
+        declare(s, channel, type, [&] { return output_in(scopes[s].parent, o, type); });
+        return channel;
     }
 
     // The key under which the exit handler exports a body output to a hook.
@@ -248,7 +309,7 @@ public:
         if (auto* o = e.as<node::TaskOutput>()) {
             (is_artifact(e.type) ? artifacts_ : params_).set(input, output_ref(*o, e.type));
         } else if (auto* p = e.as<node::Param>()) {
-            const std::string name = ctx_.param(t_, p->name);
+            const std::string name = ctx_.param_in(ctx_.scope_of(t_), p->name);
             if (is_artifact(e.type)) {
                 artifacts_.set(input, Node::map().set("componentInputArtifact", name));
             } else {
@@ -280,8 +341,9 @@ private:
     // handler's exported outputs, since the body runs inside that sub-DAG.
     Node output_ref(const node::TaskOutput& o, Type type) {
         const bool from_body = t_.hook != Hook::None && g_.tasks[o.task].hook == Hook::None;
-        const std::string producer = from_body ? ctx_.exit_handler : g_.tasks[o.task].name;
-        const std::string key = from_body ? ctx_.exported(o, type) : o.output;
+        if (!from_body) return ctx_.output_in(ctx_.scope_of(t_), o, type);
+        const std::string& producer = ctx_.exit_handler;
+        const std::string key = ctx_.exported(o, type);
         if (is_artifact(type)) {
             return Node::map().set("taskOutputArtifact",
                                    Node::map().set("outputArtifactKey", key).set("producerTask", producer));
@@ -297,7 +359,7 @@ private:
             out += scalar_text(lit->value);
         } else if (auto* p = e.as<node::Param>()) {
             out += channel("pipelinechannel--" + p->name,
-                           Node::map().set("componentInputParameter", ctx_.param(t_, p->name)));
+                           Node::map().set("componentInputParameter", ctx_.param_in(ctx_.scope_of(t_), p->name)));
         } else if (auto* o = e.as<node::TaskOutput>()) {
             out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output, output_ref(*o, e.type));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
@@ -518,7 +580,16 @@ Node kubernetes_config(const Task& t) {
     return out;
 }
 
-Node task_spec(Context& ctx, const Task& t, const std::string& component_name) {
+Node names_seq(std::vector<const std::string*>& names) {
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
+                names.end());
+    Node out = Node::seq();
+    for (const std::string* n : names) out.push(*n);
+    return out;
+}
+
+Node task_spec(Context& ctx, const Task& t, const std::string& component_name, std::vector<const std::string*>& deps) {
     const Graph& g = ctx.g;
     Node spec = Node::map();
     spec.set("taskInfo", Node::map().set("name", t.display_name));
@@ -526,11 +597,7 @@ Node task_spec(Context& ctx, const Task& t, const std::string& component_name) {
     TaskInputs inputs(ctx, t);
     for (const auto& b : t.args) inputs.bind(b.input, *b.value);
     if (t.hook == Hook::None) {
-        if (!t.deps.empty()) {
-            Node deps = Node::seq();
-            for (TaskId d : t.deps) deps.push(g.tasks[d].name);
-            spec.set("dependentTasks", std::move(deps));
-        }
+        if (!deps.empty()) spec.set("dependentTasks", names_seq(deps));
     } else {
         // The KFP backend runs these as Argo exit hooks of the exit handler, which nothing else
         // can wait for; and the driver reads the final status from the first dependency.
@@ -562,59 +629,113 @@ Node task_spec(Context& ctx, const Task& t, const std::string& component_name) {
     return spec;
 }
 
-}  // namespace
-
-Documents emit(const Graph& g, const Options& options) {
-    Node components = Node::map();
-    Node executors = Node::map();
-    Node tasks = Node::map();
-    Node body_tasks = Node::map();
-    Node k8s_executors = Node::map();
-    UniqueNames names;
-    names.reserve(g.tasks.size());
-    Context ctx{g};
-    ctx.has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
-    std::string exit_component;
-    if (ctx.has_hooks) {
-        UniqueNames task_names;
-        for (const auto& t : g.tasks) task_names.take(t.name);
-        ctx.exit_handler = task_names.claim("exit-handler-1");
-        exit_component = "comp-" + names.claim("exit-handler-1");
+// CEL over the condition task's inputs, as the kfp SDK writes it: numbers are read with int()
+// or double(), since the inputs hold JSON values.
+void append_cel(std::string& out, Context& ctx, int s, const Expr& e) {
+    if (auto* cmp = e.as<node::Compare>()) {
+        auto operand = [&](const Expr& v) {
+            if (auto* lit = v.as<node::Literal>()) {
+                if (v.type != Type::String) {
+                    out += scalar_text(lit->value);
+                    return;
+                }
+                out += '\'';
+                for (char ch : lit->value.as_string()) {
+                    if (ch == '\\' || ch == '\'') out += '\\';
+                    out += ch;
+                }
+                out += '\'';
+                return;
+            }
+            std::string channel;
+            if (auto* p = v.as<node::Param>()) {
+                channel = ctx.param_in(s, p->name);
+            } else if (auto* o = v.as<node::TaskOutput>()) {
+                channel = ctx.output_channel(s, *o, v.type);
+            } else {
+                throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
+            }
+            const bool number = v.type == Type::Int || v.type == Type::Float;
+            if (number) out += v.type == Type::Int ? "int(" : "double(";
+            out += "inputs.parameter_values['";
+            out += channel;
+            out += "']";
+            if (number) out += ')';
+        };
+        operand(*cmp->lhs);
+        out += ' ';
+        out += compare_op_text(cmp->op);
+        out += ' ';
+        operand(*cmp->rhs);
+        return;
     }
-    components.entries().reserve(g.tasks.size());
-    executors.entries().reserve(g.tasks.size());
-    tasks.entries().reserve(g.tasks.size());
-
-    // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
-    std::vector<std::optional<ComponentParts>> parts(g.components.size());
-    for (TaskId id : g.topo_order) {
-        const Task& t = g.tasks[id];
-        const Component& c = g.component_of(t);
-        const std::string base = names.claim(sanitize_k8s_name(c.name));
-        const std::string comp_name = "comp-" + base;
-        const std::string exec_name = "exec-" + base;
-
-        std::optional<ComponentParts>& cached = parts[t.component];
-        if (!cached) cached = component_parts(c);
-        Node comp = Node::map();
-        comp.set("executorLabel", exec_name);
-        if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
-        if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
-        components.set(comp_name, std::move(comp));
-        executors.set(exec_name, executor(c, *cached, t));
-        (ctx.in_body(t) ? body_tasks : tasks).set(t.name, task_spec(ctx, t, comp_name));
-        if (Node k8s = kubernetes_config(t); !k8s.empty()) k8s_executors.set(exec_name, std::move(k8s));
+    auto* logic = e.as<node::Logic>();
+    if (!logic) throw InternalError("a condition that is not a comparison: " + to_debug_string(e));
+    auto part = [&](const Expr& inner, bool parens) {
+        if (parens) out += "(";
+        append_cel(out, ctx, s, inner);
+        if (parens) out += ")";
+    };
+    auto is = [](const Expr& x, node::LogicOp op) { auto* l = x.as<node::Logic>(); return l && l->op == op; };
+    if (logic->op == node::LogicOp::Not) {
+        out += "!";
+        part(*logic->lhs, true);
+        return;
     }
+    const node::LogicOp other = logic->op == node::LogicOp::And ? node::LogicOp::Or : node::LogicOp::And;
+    part(*logic->lhs, is(*logic->lhs, other));
+    out += logic->op == node::LogicOp::And ? " && " : " || ";
+    part(*logic->rhs, is(*logic->rhs, other));
+}
 
+// The sub-DAGs, numbered like the kfp SDK's groups: the exit handler first, then the If
+// branches in declaration order, parents before children (condition-branches-1, condition-2, ...).
+void make_scopes(Context& ctx, UniqueNames& component_names) {
+    const Graph& g = ctx.g;
+    ctx.scopes.emplace_back();
+    ctx.scope_of_group.assign(g.groups.size(), 0);
+    const bool has_groups = g.groups.size() > 1;
+    if (!ctx.has_hooks && !has_groups) return;
+    UniqueNames task_names;
+    task_names.reserve(g.tasks.size());
+    for (const auto& t : g.tasks) task_names.take(t.name);
+    int number = 0;
+    auto add_scope = [&](int parent, const std::string& base, GroupId group) {
+        Scope scope;
+        scope.parent = parent;
+        scope.depth = ctx.scopes[parent].depth + 1;
+        scope.group = group;
+        const std::string numbered = base + "-" + std::to_string(++number);
+        scope.task_name = task_names.claim(numbered);
+        scope.component = "comp-" + component_names.claim(numbered);
+        ctx.scopes.push_back(std::move(scope));
+        return static_cast<int>(ctx.scopes.size() - 1);
+    };
     if (ctx.has_hooks) {
-        // The kfp SDK's ExitHandler shape: the body as a sub-DAG task that the hooks follow.
-        Node channels = Node::map();
-        Node defs = Node::map();
-        for (const Port* p : ctx.body_params) {
-            channels.set("pipelinechannel--" + p->name, Node::map().set("componentInputParameter", p->name));
-            defs.set("pipelinechannel--" + p->name, Node::map().set("parameterType", parameter_type(p->type)));
-        }
-        Node dag = Node::map().set("tasks", std::move(body_tasks));
+        ctx.body = add_scope(0, "exit-handler", 0);
+        ctx.exit_handler = ctx.scopes[ctx.body].task_name;
+        ctx.scope_of_group[0] = ctx.body;
+    }
+    for (GroupId id : group_order(g)) {
+        const Group& group = g.groups[id];
+        ctx.scope_of_group[id] = add_scope(ctx.scope_of_group[group.parent],
+                                           group.kind == GroupKind::Branches ? "condition-branches" : "condition", id);
+    }
+}
+
+// Makes task `t` wait for task `d`, or the sub-DAG around `t` wait for the one around `d`.
+void add_dependency(Context& ctx, const Task& t, const Task& d, std::vector<const std::string*>& task_deps) {
+    auto [waiter, name] = backends::lift_dependency(ctx.scopes, ctx.scope_of(t), ctx.scope_of(d), d.name);
+    (waiter < 0 ? task_deps : ctx.scopes[waiter].deps).push_back(name);
+}
+
+// The component of an exit handler or If sub-DAG: its channel inputs, its tasks and, for the
+// exit handler, the body outputs it exports to hooks.
+Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
+    const Graph& g = ctx.g;
+    Node dag = Node::map().set("tasks", std::move(scope.tasks));
+    Node component = Node::map();
+    if (exit_handler && !ctx.exports.empty()) {
         Node out_params = Node::map(), out_artifacts = Node::map(), sel_params = Node::map(), sel_artifacts = Node::map();
         for (std::size_t i = 0; i < ctx.exports.size(); ++i) {
             const auto& [key, o] = ctx.exports[i];
@@ -631,26 +752,105 @@ Documents emit(const Graph& g, const Options& options) {
                                                                               .set("producerSubtask", producer)));
             }
         }
-        Node exit_comp = Node::map();
-        if (!sel_params.empty() || !sel_artifacts.empty()) {
-            Node outputs = Node::map();
-            if (!sel_artifacts.empty()) outputs.set("artifacts", std::move(sel_artifacts));
-            if (!sel_params.empty()) outputs.set("parameters", std::move(sel_params));
-            dag.set("outputs", std::move(outputs));
-            Node out_defs = Node::map();
-            if (!out_artifacts.empty()) out_defs.set("artifacts", std::move(out_artifacts));
-            if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
-            exit_comp.set("outputDefinitions", std::move(out_defs));
-        }
-        exit_comp.set("dag", std::move(dag));
-        if (!defs.empty()) exit_comp.set("inputDefinitions", Node::map().set("parameters", std::move(defs)));
-        components.set(exit_component, std::move(exit_comp));
-        Node handler = Node::map()
-                           .set("componentRef", Node::map().set("name", exit_component))
-                           .set("taskInfo", Node::map().set("name", ctx.exit_handler));
-        if (!channels.empty()) handler.set("inputs", Node::map().set("parameters", std::move(channels)));
-        tasks.set(ctx.exit_handler, std::move(handler));
+        Node outputs = Node::map();
+        if (!sel_artifacts.empty()) outputs.set("artifacts", std::move(sel_artifacts));
+        if (!sel_params.empty()) outputs.set("parameters", std::move(sel_params));
+        dag.set("outputs", std::move(outputs));
+        Node out_defs = Node::map();
+        if (!out_artifacts.empty()) out_defs.set("artifacts", std::move(out_artifacts));
+        if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
+        component.set("outputDefinitions", std::move(out_defs));
     }
+    component.set("dag", std::move(dag));
+    if (!scope.param_defs.empty() || !scope.artifact_defs.empty()) {
+        Node defs = Node::map();
+        if (!scope.artifact_defs.empty()) defs.set("artifacts", std::move(scope.artifact_defs));
+        if (!scope.param_defs.empty()) defs.set("parameters", std::move(scope.param_defs));
+        component.set("inputDefinitions", std::move(defs));
+    }
+    return component;
+}
+
+// The task that runs a sub-DAG in its parent DAG; `condition` is its CEL trigger, if any.
+Node scope_task(Scope& scope, std::string condition) {
+    Node task = Node::map()
+                    .set("componentRef", Node::map().set("name", scope.component))
+                    .set("taskInfo", Node::map().set("name", scope.task_name));
+    if (!scope.deps.empty()) task.set("dependentTasks", names_seq(scope.deps));
+    if (!scope.input_params.empty() || !scope.input_artifacts.empty()) {
+        Node inputs = Node::map();
+        if (!scope.input_artifacts.empty()) inputs.set("artifacts", std::move(scope.input_artifacts));
+        if (!scope.input_params.empty()) inputs.set("parameters", std::move(scope.input_params));
+        task.set("inputs", std::move(inputs));
+    }
+    if (!condition.empty()) task.set("triggerPolicy", Node::map().set("condition", std::move(condition)));
+    return task;
+}
+
+}  // namespace
+
+Documents emit(const Graph& g, const Options& options) {
+    Node components = Node::map();
+    Node executors = Node::map();
+    Node k8s_executors = Node::map();
+    UniqueNames names;
+    names.reserve(g.tasks.size());
+    Context ctx{g};
+    ctx.has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
+    make_scopes(ctx, names);
+    components.entries().reserve(g.tasks.size());
+    executors.entries().reserve(g.tasks.size());
+    ctx.scopes[ctx.body].tasks.entries().reserve(g.tasks.size());
+
+    // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
+    std::vector<std::optional<ComponentParts>> parts(g.components.size());
+    std::vector<const std::string*> deps;
+    for (TaskId id : g.topo_order) {
+        const Task& t = g.tasks[id];
+        const Component& c = g.component_of(t);
+        const std::string base = names.claim(sanitize_k8s_name(c.name));
+        const std::string comp_name = "comp-" + base;
+        const std::string exec_name = "exec-" + base;
+
+        std::optional<ComponentParts>& cached = parts[t.component];
+        if (!cached) cached = component_parts(c);
+        Node comp = Node::map();
+        comp.set("executorLabel", exec_name);
+        if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
+        if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
+        components.set(comp_name, std::move(comp));
+        executors.set(exec_name, executor(c, *cached, t));
+        deps.clear();
+        if (t.hook == Hook::None) {
+            for (TaskId d : t.deps) add_dependency(ctx, t, g.tasks[d], deps);
+        }
+        ctx.scopes[ctx.scope_of(t)].tasks.set(t.name, task_spec(ctx, t, comp_name, deps));
+        if (Node k8s = kubernetes_config(t); !k8s.empty()) k8s_executors.set(exec_name, std::move(k8s));
+    }
+
+    // Sub-DAGs innermost first: each one's task goes into its parent's DAG. Conditions are
+    // written first, since they may add channel inputs to their scope and its parents.
+    std::vector<std::string> conditions(ctx.scopes.size());
+    for (std::size_t s = 1; s < ctx.scopes.size(); ++s) {
+        const GroupId id = ctx.scopes[s].group;
+        if (const auto& condition = g.groups[id].condition) append_cel(conditions[s], ctx, static_cast<int>(s), *condition);
+        // Like the kfp SDK, a branch inside another also receives the values the outer
+        // conditions test.
+        for (GroupId outer = id ? g.groups[id].parent : 0; outer != 0; outer = g.groups[outer].parent) {
+            if (!g.groups[outer].condition) continue;
+            for_each_node(*g.groups[outer].condition, [&](const Expr& e) {
+                if (auto* p = e.as<node::Param>()) ctx.param_in(static_cast<int>(s), p->name);
+                if (auto* o = e.as<node::TaskOutput>()) ctx.output_channel(static_cast<int>(s), *o, e.type);
+            });
+        }
+    }
+    for (std::size_t s = ctx.scopes.size(); s-- > 1;) {
+        Scope& scope = ctx.scopes[s];
+        components.set(scope.component, scope_component(ctx, scope, static_cast<int>(s) == ctx.body && ctx.has_hooks));
+        Node task = scope_task(scope, std::move(conditions[s]));
+        ctx.scopes[scope.parent].tasks.set(scope.task_name, std::move(task));
+    }
+    Node tasks = std::move(ctx.scopes[0].tasks);
 
     Node root = Node::map();
     root.set("dag", Node::map().set("tasks", std::move(tasks)));

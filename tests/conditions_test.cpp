@@ -206,7 +206,7 @@ TEST_CASE("condition mistakes are errors naming the pipeline, task or condition"
         auto out = p.add(producer()).output<String>("out");
         auto err = error_of([&] { p.If(out == "a", [&] { p.on_exit(consumer()).arg("x", "y"); }); });
         REQUIRE(err);
-        CHECK_THAT(err->message(), Catch::Contains("add them outside If, Elif and Else"));
+        CHECK_THAT(err->message(), Catch::Contains("add them outside If, Elif, Else and parallel_for"));
         // The failed body left the pipeline adding to its body again.
         p.add(consumer(), "later").arg("x", "y");
         CHECK(p.graph().tasks.back().group == 0);
@@ -217,7 +217,7 @@ TEST_CASE("condition mistakes are errors naming the pipeline, task or condition"
         p.If(run::name() == "nightly", [&] { p.add(consumer()).arg("x", "y"); });
         auto err = check_error(p);
         REQUIRE(err);
-        CHECK_THAT(err->message(), Catch::Contains("a condition may compare only literals, pipeline parameters and task outputs, not run::name()"));
+        CHECK_THAT(err->message(), Catch::Contains("a condition may compare only literals, pipeline parameters, task outputs and loop items, not run::name()"));
     }
     SECTION("a placeholder in a condition's literal") {
         Pipeline p("p");

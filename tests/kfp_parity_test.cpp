@@ -134,4 +134,23 @@ TEST_CASE("kfp parity: flip coin with Int comparisons in nested Ifs", "[parity][
     check_parity(p, "critical__flip_coin.yaml");
 }
 
+TEST_CASE("kfp parity: loops over a parameter, a task output and a literal list of structs", "[parity][loops]") {
+    // kfp's pipeline_with_loops: item fields become parameterExpressionSelectors.
+    const auto print_text = component("print-text").input<String>("msg");
+    const auto print_struct = component("print-struct").input<Struct>("struct");
+    const auto args_generator = component("args-generator-op").output<List>("Output");
+    Pipeline p("pipeline-with-loops");
+    auto loop_parameter = p.param<List>("loop_parameter", nlohmann::json::array({"a", "b"}));
+    p.parallel_for<String>(loop_parameter, [&](const Value<String>& item) { p.add(print_text).arg("msg", item); });
+    auto generated = p.add(args_generator).output<List>("Output");
+    auto body = [&](const Value<Struct>& item) {
+        p.add(print_struct).arg("struct", item);
+        p.add(print_text).arg("msg", item.field<String>("A_a"));
+        p.add(print_text).arg("msg", item.field<String>("B_b"));
+    };
+    p.parallel_for<Struct>(generated, body);
+    p.parallel_for<Struct>(nlohmann::json::parse(R"([{"A_a": "1", "B_b": "2"}, {"A_a": "10", "B_b": "20"}])"), body);
+    check_parity(p, "parallel_and_nested__pipeline_with_loops.yaml");
+}
+
 }  // namespace pipecc::test

@@ -3,6 +3,10 @@
 
 #include <string>
 #include <utility>
+#include <vector>
+
+#include "pipecc/graph/graph.hpp"
+#include "pipecc/graph/passes.hpp"
 
 namespace pipecc::backends {
 
@@ -35,6 +39,41 @@ std::pair<int, const std::string*> lift_dependency(const Scopes& scopes, int a_s
         lift_b();
     }
     return {a, b};
+}
+
+/// A group with kfp's number for it (`condition-N`, `for-loop-N`), and for a loop over a literal
+/// list the number of its item (`loop-item-param-N`).
+struct NumberedGroup {
+    graph::GroupId group;
+    int number;
+    int item_number;
+};
+
+/// kfp's group numbers: one counter over the exit handler (1, when there are hooks) and the
+/// groups in `group_order`, where a loop over a literal list first takes a number for its item.
+///
+/// @code
+/// for (const auto& [group, number, item] : number_groups(g, has_hooks)) name = "for-loop-" + std::to_string(number);
+/// @endcode
+inline std::vector<NumberedGroup> number_groups(const graph::Graph& g, bool has_hooks) {
+    std::vector<NumberedGroup> out;
+    int number = has_hooks ? 1 : 0;
+    for (graph::GroupId id : graph::group_order(g)) {
+        const graph::Group& group = g.groups[id];
+        const bool literal_items = group.items && group.items->as<graph::node::Literal>();
+        const int item = literal_items ? ++number : 0;
+        out.push_back({id, ++number, item});
+    }
+    return out;
+}
+
+/// The name kfp gives a group's sub-DAG before its number.
+inline const char* group_base_name(const graph::Group& group) {
+    switch (group.kind) {
+        case graph::GroupKind::Branches: return "condition-branches";
+        case graph::GroupKind::Loop: return "for-loop";
+        default: return "condition";
+    }
 }
 
 }  // namespace pipecc::backends

@@ -37,7 +37,12 @@ void run_in_group(detail::PipelineState& s, graph::GroupId group, const std::fun
 
 graph::GroupId add_group(detail::PipelineState& s, graph::GroupKind kind, graph::GroupId parent, graph::ExprPtr condition) {
     const auto id = static_cast<graph::GroupId>(s.graph.groups.size());
-    s.graph.groups.push_back({kind, parent, ++s.groups_declared, std::move(condition)});
+    graph::Group group;
+    group.kind = kind;
+    group.parent = parent;
+    group.seq = ++s.groups_declared;
+    group.condition = std::move(condition);
+    s.graph.groups.push_back(std::move(group));
     return id;
 }
 }  // namespace
@@ -230,6 +235,20 @@ Branches Pipeline::If(const Condition& condition, const std::function<void()>& b
     return Branches(state_, group, condition.expr());
 }
 
+Loop Pipeline::add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body) {
+    auto& s = *state_;
+    const graph::GroupId group = add_group(s, graph::GroupKind::Loop, s.current_group, nullptr);
+    s.graph.groups[group].items = std::move(items);
+    s.graph.groups[group].item_type = item_type;
+    run_in_group(s, group, [&] { body(graph::make_expr(item_type, graph::node::LoopItem{s.graph.id, group})); });
+    return Loop(state_, group);
+}
+
+Loop& Loop::parallelism(std::int64_t n) {
+    state_->graph.groups[group_].parallelism = n;
+    return *this;
+}
+
 graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void()>& body, const char* what) {
     auto& s = *state_;
     if (closed_) throw Error(std::string(what) + " after Else: Else must be the last branch", Where{.pipeline = s.graph.name});
@@ -272,7 +291,7 @@ Task Pipeline::add_task(const Component& component, std::string name, graph::Hoo
     auto& s = *state_;
     if (hook != graph::Hook::None && s.current_group != 0) {
         throw Error("on_exit, on_success and on_failure tasks run after the whole pipeline: add them outside If, "
-                    "Elif and Else",
+                    "Elif, Else and parallel_for",
                     Where{.pipeline = s.graph.name});
     }
     auto spec = component.spec();

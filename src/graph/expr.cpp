@@ -52,6 +52,7 @@ std::string_view compare_op_text(node::CompareOp op) {
 }
 
 namespace {
+// One line, for messages: strings quoted, lists and maps in flow style, cut at 60 characters.
 std::string literal_text(const doc::Node& v) {
     switch (v.kind()) {
         case doc::Node::Kind::String: return '"' + v.as_string() + '"';
@@ -59,7 +60,24 @@ std::string literal_text(const doc::Node& v) {
         case doc::Node::Kind::Float: return doc::format_float(v.as_float());
         case doc::Node::Kind::Bool: return v.as_bool() ? "true" : "false";
         case doc::Node::Kind::Null: return "null";
-        default: return doc::to_json(v).substr(0, 60);
+        case doc::Node::Kind::Seq: {
+            std::string out = "[";
+            for (std::size_t i = 0; i < v.items().size() && out.size() < 60; ++i) {
+                if (i) out += ", ";
+                out += literal_text(v.items()[i]);
+            }
+            return out.size() < 60 ? out + "]" : out.substr(0, 60) + "...";
+        }
+        default: {
+            std::string out = "{";
+            for (std::size_t i = 0; i < v.entries().size() && out.size() < 60; ++i) {
+                if (i) out += ", ";
+                out += v.entries()[i].key;
+                out += ": ";
+                out += literal_text(v.entries()[i].value);
+            }
+            return out.size() < 60 ? out + "}" : out.substr(0, 60) + "...";
+        }
     }
 }
 }  // namespace
@@ -73,6 +91,8 @@ std::string scalar_text(const doc::Node& v) {
         default: throw InternalError("a list or map literal used as text");
     }
 }
+
+std::string literal_debug_string(const doc::Node& value) { return literal_text(value); }
 
 std::string to_debug_string(const Expr& e, const Graph* g) {
     struct Visitor {
@@ -110,6 +130,9 @@ std::string to_debug_string(const Expr& e, const Graph* g) {
             };
             return "if_present(" + n.input + ", then " + list(n.then_args) + ", else " + list(n.else_args) + ")";
         }
+        std::string operator()(const node::LoopItem& n) const { return "item(loop#" + std::to_string(n.loop) + ")"; }
+        std::string operator()(const node::Field& n) const { return to_debug_string(*n.value) + "." + n.name; }
+        std::string operator()(const node::Collected& n) const { return "collected(" + to_debug_string(*n.value) + ")"; }
         std::string operator()(const node::Compare& n) const {
             return to_debug_string(*n.lhs) + " " + std::string(compare_op_text(n.op)) + " " + to_debug_string(*n.rhs);
         }

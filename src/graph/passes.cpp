@@ -99,6 +99,8 @@ void check_expr_references(const Graph& g, const Expr& value, const std::functio
         if (auto* p = e.as<node::Param>()) {
             if (p->owner != g.id) throw fail("uses parameter '" + p->name + "' of another pipeline");
             if (!g.find_param(p->name)) throw fail("pipeline has no parameter '" + p->name + "'");
+        } else if (auto* item = e.as<node::LoopItem>()) {
+            if (item->owner != g.id) throw fail("uses the item of a parallel_for of another pipeline");
         } else if (auto* o = e.as<node::TaskOutput>()) {
             if (o->owner != g.id || o->task >= g.tasks.size()) {
                 throw fail("uses output '" + o->output + "' of a task that belongs to another pipeline");
@@ -119,6 +121,11 @@ Error condition_error(const Graph& g, const Group& group, const std::string& mes
     return Error("condition " + to_debug_string(*group.condition, &g) + ": " + message, at_pipeline(g));
 }
 
+// An error in a loop names the pipeline and what the loop iterates.
+Error loop_error(const Graph& g, const Group& group, const std::string& message) {
+    return Error("parallel_for over " + to_debug_string(*group.items, &g) + ": " + message, at_pipeline(g));
+}
+
 void check_references(Graph& g) {
     check_has_body(g);
     for (const auto& t : g.tasks) {
@@ -132,8 +139,12 @@ void check_references(Graph& g) {
         }
     }
     for (const auto& group : g.groups) {
-        if (!group.condition) continue;
-        check_expr_references(g, *group.condition, [&](const std::string& msg) { return condition_error(g, group, msg); });
+        if (group.condition) {
+            check_expr_references(g, *group.condition, [&](const std::string& msg) { return condition_error(g, group, msg); });
+        }
+        if (group.items) {
+            check_expr_references(g, *group.items, [&](const std::string& msg) { return loop_error(g, group, msg); });
+        }
     }
 }
 
@@ -213,10 +224,103 @@ void check_component_scope(const Graph& g, const Component& c) {
     for (const auto& a : c.args) check(a);
 }
 
-// The condition of the innermost Condition group around `group`.
-const ExprPtr& innermost_condition(const Graph& g, GroupId group) {
-    while (!g.groups[group].condition) group = g.groups[group].parent;
-    return g.groups[group].condition;
+// Why a task in `group` may not have run, for messages: its innermost condition or loop.
+std::string runs_only(const Graph& g, GroupId group) {
+    while (group != 0 && g.groups[group].kind == GroupKind::Branches) group = g.groups[group].parent;
+    const Group& inner = g.groups[group];
+    if (inner.kind == GroupKind::Loop) {
+        return "runs once per item of a parallel_for; gather it with collected() after the loop";
+    }
+    return "runs only if " + to_debug_string(*inner.condition, &g) + "; read it inside that branch";
+}
+
+// The innermost loop around `group`, or 0.
+GroupId enclosing_loop(const Graph& g, GroupId group) {
+    while (group != 0 && g.groups[group].kind != GroupKind::Loop) group = g.groups[group].parent;
+    return group;
+}
+
+// A loop item or a field of one, read by something in `group`.
+void check_loop_item(const Graph& g, const Expr& e, GroupId group, const std::function<Error(const std::string&)>& fail) {
+    if (auto* f = e.as<node::Field>()) {
+        if (!f->value->as<node::LoopItem>()) throw fail("field(\"" + f->name + "\") works only on a parallel_for item");
+        if (!valid_port_name(f->name)) {
+            throw fail("field(\"" + f->name + "\"): a field name here is letters, digits, '_' and '-', starting with a letter");
+        }
+    }
+    if (auto* item = e.as<node::LoopItem>(); item && !g.within(group, item->loop)) {
+        throw fail("uses the item of a parallel_for outside its body");
+    }
+}
+
+// Where a value is visible: a task may read outputs of tasks in its own group and the groups
+// around it; a loop's outputs leave it only through collected().
+void check_visible(const Graph& g, const Task& t, const Expr& value, const std::function<Error(const std::string&)>& fail) {
+    if (auto* c = value.as<node::Collected>()) {
+        auto* o = c->value->as<node::TaskOutput>();
+        if (!o) throw fail("collected() takes an output of a task inside a parallel_for");
+        const Task& producer = g.tasks[o->task];
+        const GroupId loop = enclosing_loop(g, producer.group);
+        if (loop == 0) throw fail("collected() of task '" + producer.name + "', which is not inside a parallel_for");
+        if (producer.group != loop) {
+            throw fail("collected() of task '" + producer.name + "', which is inside a branch of its loop; collect it from a task directly in the loop");
+        }
+        if (t.group != g.groups[loop].parent) {
+            throw fail("collected() of task '" + producer.name +
+                       "' is read only by tasks right after its loop (in the group the loop is in)");
+        }
+        return;
+    }
+    if (auto* o = value.as<node::TaskOutput>(); o && !g.within(t.group, g.tasks[o->task].group)) {
+        throw fail("reads output '" + o->output + "' of task '" + g.tasks[o->task].name + "', which " +
+                   runs_only(g, g.tasks[o->task].group));
+    }
+    check_loop_item(g, value, t.group, fail);
+    if (auto* c = value.as<node::Concat>()) {
+        for (const auto& part : c->parts) check_visible(g, t, *part, fail);
+    } else if (auto* s = value.as<node::ToString>()) {
+        check_visible(g, t, *s->value, fail);
+    } else if (auto* f = value.as<node::FormatTime>()) {
+        check_visible(g, t, *f->time, fail);
+    }
+}
+
+// What a loop iterates: a literal list whose items have the loop's item type, a parameter, or a
+// List output of a task outside the loop.
+void check_loop_scope(const Graph& g, const Group& group) {
+    auto fail = [&](const std::string& msg) { return loop_error(g, group, msg); };
+    if (auto* lit = group.items->as<node::Literal>()) {
+        const doc::Node& list = lit->value;
+        for (const auto& item : list.items()) {
+            using K = doc::Node::Kind;
+            const K k = item.kind();
+            const bool ok = group.item_type == Type::String  ? k == K::String
+                          : group.item_type == Type::Int     ? k == K::Int
+                          : group.item_type == Type::Float   ? (k == K::Int || k == K::Float)
+                          : group.item_type == Type::Bool    ? k == K::Bool
+                          : group.item_type == Type::Struct  ? k == K::Map
+                          : group.item_type == Type::List    ? k == K::Seq
+                                                             : false;
+            if (!ok) {
+                throw fail("an item is not a " + std::string(type_name(group.item_type)) + ": " +
+                           literal_debug_string(item));
+            }
+            if (k == K::String) reject_braces(*make_expr(Type::String, node::Literal{item}), fail);
+        }
+        if (list.items().empty()) throw fail("the list is empty");
+    } else if (auto* o = group.items->as<node::TaskOutput>()) {
+        const Task& producer = g.tasks[o->task];
+        if (producer.hook != Hook::None) throw fail("iterates an output of hook task '" + producer.name + "'");
+        if (!g.within(group.parent, producer.group)) {
+            throw fail("iterates output '" + o->output + "' of task '" + producer.name + "', which " +
+                       runs_only(g, producer.group));
+        }
+    } else if (!group.items->as<node::Param>()) {
+        throw fail("a parallel_for iterates a literal list, a List parameter or a task's List output");
+    }
+    if (group.parallelism < 0 || group.parallelism > 1'000'000) {
+        throw fail("parallelism must be between 1 and 1000000 (0: no limit)");
+    }
 }
 
 // A condition is evaluated before its branch runs, by the engine's expression language: it may
@@ -226,6 +330,10 @@ void check_condition_scope(const Graph& g, const Group& group) {
     for_each_node(*group.condition, [&](const Expr& e) {
         reject_braces(e, fail);
         if (e.as<node::Compare>() || e.as<node::Logic>() || e.as<node::Literal>() || e.as<node::Param>()) return;
+        if (e.as<node::LoopItem>() || e.as<node::Field>()) {
+            check_loop_item(g, e, group.parent, fail);
+            return;
+        }
         if (auto* o = e.as<node::TaskOutput>()) {
             const Task& producer = g.tasks[o->task];
             if (producer.hook != Hook::None) {
@@ -237,7 +345,7 @@ void check_condition_scope(const Graph& g, const Group& group) {
             }
             return;
         }
-        throw fail("a condition may compare only literals, pipeline parameters and task outputs, not " +
+        throw fail("a condition may compare only literals, pipeline parameters, task outputs and loop items, not " +
                    to_debug_string(e));
     });
 }
@@ -250,10 +358,14 @@ void check_scopes(Graph& g) {
     }
     for (GroupId id = 1; id < g.groups.size(); ++id) {
         const Group& group = g.groups[id];
-        if (!group.condition) continue;
-        check_condition_scope(g, group);
-        // An empty branch would be an empty DAG, which engines refuse.
-        if (!has_task[id]) throw condition_error(g, group, "the branch adds no tasks");
+        // An empty branch or loop would be an empty DAG, which engines refuse.
+        if (group.condition) {
+            check_condition_scope(g, group);
+            if (!has_task[id]) throw condition_error(g, group, "the branch adds no tasks");
+        } else if (group.items) {
+            check_loop_scope(g, group);
+            if (!has_task[id]) throw loop_error(g, group, "the loop adds no tasks");
+        }
     }
     for (const auto& t : g.tasks) {
         for (TaskId a : t.after) {
@@ -265,6 +377,7 @@ void check_scopes(Graph& g) {
         }
         for (const auto& b : t.args) {
             auto fail = [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); };
+            check_visible(g, t, *b.value, fail);
             for_each_node(*b.value, [&](const Expr& e) {
                 reject_braces(e, fail);
                 if (e.as<node::InputValue>() || e.as<node::InputPath>() || e.as<node::OutputPath>()) {
@@ -281,11 +394,6 @@ void check_scopes(Graph& g) {
                 if (auto* o = e.as<node::TaskOutput>(); o && t.hook == Hook::None && g.tasks[o->task].hook != Hook::None) {
                     throw fail("reads an output of hook task '" + g.tasks[o->task].name +
                                "', which runs only after the whole pipeline");
-                }
-                if (auto* o = e.as<node::TaskOutput>(); o && !g.within(t.group, g.tasks[o->task].group)) {
-                    throw fail("reads output '" + o->output + "' of task '" + g.tasks[o->task].name +
-                               "', which runs only if " + to_debug_string(*innermost_condition(g, g.tasks[o->task].group), &g) +
-                               "; read it inside that branch");
                 }
                 if (auto* c = e.as<node::Concat>()) {
                     for (const auto& part : c->parts) {
@@ -464,8 +572,8 @@ void check_settings(Graph& g) {
 }  // namespace
 
 namespace {
-// For each group, the tasks whose outputs its condition and its outer groups' conditions read:
-// every task inside waits for them (Argo's `when` may only name tasks it depends on).
+// For each group, the tasks whose outputs its condition or items and those of its outer groups
+// read: every task inside waits for them (Argo's `when` may only name tasks it depends on).
 std::vector<std::vector<TaskId>> condition_producers(const Graph& g) {
     std::vector<std::vector<TaskId>> out(g.groups.size());
     std::vector<bool> done(g.groups.size(), false);
@@ -473,9 +581,10 @@ std::vector<std::vector<TaskId>> condition_producers(const Graph& g) {
     std::function<const std::vector<TaskId>&(GroupId)> fill = [&](GroupId id) -> const std::vector<TaskId>& {
         if (done[id]) return out[id];
         out[id] = fill(g.groups[id].parent);
-        if (const auto& c = g.groups[id].condition) {
-            for_each_node(*c, [&](const Expr& e) {
-                if (auto* o = e.as<node::TaskOutput>()) out[id].push_back(o->task);
+        for (const auto* e : {&g.groups[id].condition, &g.groups[id].items}) {
+            if (!*e) continue;
+            for_each_node(**e, [&](const Expr& n) {
+                if (auto* o = n.as<node::TaskOutput>()) out[id].push_back(o->task);
             });
         }
         done[id] = true;

@@ -19,6 +19,7 @@ namespace detail {
 struct PipelineState;
 }
 class Branches;
+class Loop;
 
 /// A task: one use of a component in a pipeline. A cheap handle (the pipeline owns the task);
 /// setters return `Task&` so calls chain.
@@ -203,6 +204,20 @@ public:
     /// @endcode
     Branches If(const Condition& condition, const std::function<void()>& body);
 
+    /// Runs the tasks that `body` adds once per item of `items` (a literal list, a List parameter
+    /// or a task's List output), in parallel; `body` receives the item as a `Value<T>`. Use
+    /// `collected()` after the loop to gather an output of every iteration. KFP: a `for-loop-N`
+    /// sub-DAG with a `parameterIterator`; Argo: a DAG template run `withItems` / `withParam`.
+    ///
+    /// @code
+    /// p.parallel_for<String>(p.param<List>("models"), [&](const Value<String>& model) {
+    ///     p.add(train).arg("model", model);
+    /// }).parallelism(2);
+    /// @endcode
+    template <TypeTag T>
+        requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
+    Loop parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body);
+
     /// Runs the pipeline on a 5-field cron schedule in an IANA time zone.
     /// Argo: a CronWorkflow. KFP IR: recorded in the file's header for `pipecc deploy`.
     ///
@@ -219,6 +234,7 @@ public:
 
 private:
     friend class Branches;
+    Loop add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body);
     Task add_task(const Component& component, std::string name, graph::Hook hook);
     graph::ExprPtr add_param(graph::Port port);
     doc::Node param_default(const graph::ExprPtr& e, const std::string& name) const;
@@ -251,5 +267,28 @@ private:
     std::vector<graph::ExprPtr> earlier_;  // the conditions of the branches so far
     bool closed_ = false;                   // after Else
 };
+
+/// A ParallelFor loop added by `Pipeline::parallel_for`; a cheap handle.
+///
+/// @code
+/// p.parallel_for<Int>(shards, [&](const Value<Int>& shard) { p.add(work).arg("shard", shard); }).parallelism(4);
+/// @endcode
+class Loop {
+public:
+    /// At most `n` iterations run at once (KFP `parallelismLimit`, Argo `parallelism`).
+    Loop& parallelism(std::int64_t n);
+
+private:
+    friend class Pipeline;
+    Loop(std::shared_ptr<detail::PipelineState> state, graph::GroupId group) : state_(std::move(state)), group_(group) {}
+    std::shared_ptr<detail::PipelineState> state_;
+    graph::GroupId group_;
+};
+
+template <TypeTag T>
+    requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
+Loop Pipeline::parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body) {
+    return add_loop(items.expr(), T::type, [&](graph::ExprPtr item) { body(Value<T>(std::move(item))); });
+}
 
 }  // namespace pipecc

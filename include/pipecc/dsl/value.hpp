@@ -110,6 +110,18 @@ public:
             graph::Type::String, graph::node::FormatTime{base_time(), std::move(strftime), zone()}));
     }
 
+    /// Field `name` of this Struct, as a `U`: e.g. of a ParallelFor item over a list of objects.
+    ///
+    /// @code
+    /// p.parallel_for<Struct>(configs, [&](const Value<Struct>& c) {
+    ///     p.add(train).arg("lr", c.field<Float>("lr"));
+    /// });
+    /// @endcode
+    template <TypeTag U>
+    Value<U> field(std::string name) const requires std::same_as<T, Struct> {
+        return Value<U>(graph::make_expr(U::type, graph::node::Field{expr_, std::move(name)}));
+    }
+
 private:
     template <std::integral I>
     static long long checked_int(I v) {
@@ -179,6 +191,18 @@ template <TypeTag T>
     requires(std::same_as<T, Int> || std::same_as<T, Float> || std::same_as<T, Bool>)
 Value<String> to_string(const Value<T>& v) {
     return Value<String>(graph::make_expr(graph::Type::String, graph::node::ToString{v.expr()}));
+}
+
+/// The values `value`, an output of a task inside a ParallelFor, took in each iteration, as one
+/// List, for a task after the loop (fan-in). The order follows the loop's items.
+///
+/// @code
+/// p.add(pick_best).arg("scores", collected(score));
+/// @endcode
+template <TypeTag T>
+    requires(!graph::is_artifact(T::type))
+Value<List> collected(const Value<T>& value) {
+    return Value<List>(graph::make_expr(graph::Type::List, graph::node::Collected{value.expr()}));
 }
 
 /// Component placeholder: the value of the component's input `name`, for its command or args.

@@ -20,6 +20,8 @@ struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
 /// A task's index in `Graph::tasks`.
 using TaskId = std::uint32_t;
+/// A group's index in `Graph::groups`; 0 is the pipeline's body.
+using GroupId = std::uint32_t;
 
 /// Values that only exist once a run happens, resolved by the engine.
 enum class RunField : std::uint8_t {
@@ -98,6 +100,21 @@ struct Compare {
     ExprPtr lhs;
     ExprPtr rhs;
 };
+/// The current item of ParallelFor group `loop` (its type is the item type).
+struct LoopItem {
+    const void* owner;
+    GroupId loop;
+};
+/// Field `name` of a Struct value (a loop item).
+struct Field {
+    ExprPtr value;
+    std::string name;
+};
+/// A List of the values `value` (an output of a task inside a ParallelFor) took in every
+/// iteration of the innermost loop around its task, for a task after that loop.
+struct Collected {
+    ExprPtr value;
+};
 /// How `Logic` combines its operands; `Not` uses only `lhs`.
 enum class LogicOp : std::uint8_t { And, Or, Not };
 /// A Bool: conditions combined with `&&`, `||` or `!`.
@@ -112,7 +129,8 @@ struct Logic {
 struct Expr {
     using Node = std::variant<node::Literal, node::Param, node::TaskOutput, node::InputValue,
                               node::InputPath, node::OutputPath, node::Concat, node::ToString,
-                              node::Run, node::FormatTime, node::IfPresent, node::Compare, node::Logic>;
+                              node::Run, node::FormatTime, node::IfPresent, node::Compare, node::Logic,
+                              node::LoopItem, node::Field, node::Collected>;
     Type type;
     Node node;
 
@@ -150,6 +168,10 @@ void for_each_node(const Expr& e, Fn&& fn) {
     } else if (auto* l = e.as<node::Logic>()) {
         for_each_node(*l->lhs, fn);
         if (l->rhs) for_each_node(*l->rhs, fn);
+    } else if (auto* f = e.as<node::Field>()) {
+        for_each_node(*f->value, fn);
+    } else if (auto* c = e.as<node::Collected>()) {
+        for_each_node(*c->value, fn);
     }
 }
 
@@ -159,6 +181,9 @@ std::string_view compare_op_text(node::CompareOp op);
 /// The text a scalar literal stands for when it is part of a string: strings as they are, other
 /// scalars as JSON ("3", "2.5", "true"). Throws InternalError for lists and maps.
 std::string scalar_text(const doc::Node& value);
+
+/// A literal as one line for messages: `"text"`, `[1, 2]`, `{lr: 0.1}`.
+std::string literal_debug_string(const doc::Node& value);
 
 struct Graph;
 /// A readable rendering for dumps and error messages, e.g. `concat("gs://", param(root))`. Given

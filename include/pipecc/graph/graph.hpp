@@ -88,17 +88,15 @@ struct Schedule {
     std::string time_zone{};
 };
 
-/// A group's index in `Graph::groups`; 0 is the pipeline's body.
-using GroupId = std::uint32_t;
-
 /// What a group of tasks is.
 enum class GroupKind : std::uint8_t {
     Body,       ///< the pipeline itself (group 0)
     Branches,   ///< If with its Elif and Else branches, each a Condition group inside it
     Condition,  ///< tasks that run only when `condition` holds
+    Loop,       ///< tasks that run once per item of `items`, in parallel (ParallelFor)
 };
 
-/// A scope of tasks inside the pipeline: a condition, or the branches of an If. Tasks and groups
+/// A scope of tasks inside the pipeline: a condition, the branches of an If, or a loop. Tasks and groups
 /// name the group they are in; engines nest them (KFP sub-DAGs) or flatten them (Argo `when`).
 struct Group {
     GroupKind kind = GroupKind::Body;
@@ -108,6 +106,11 @@ struct Group {
     /// Condition groups: a Bool expression of Compare and Logic nodes. An Elif's or Else's
     /// includes the negation of the branches before it.
     ExprPtr condition{};
+    /// Loop groups: the List to iterate (a literal, a parameter or a task output), the type of
+    /// one item, and how many iterations may run at once (0: no limit).
+    ExprPtr items{};
+    Type item_type = Type::String;
+    std::int64_t parallelism = 0;
 };
 
 /// One input of a task bound to a value.

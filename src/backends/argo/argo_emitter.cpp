@@ -43,8 +43,8 @@ using doc::Node;
 
 [[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input);
 
-// A DAG template for one If branch (a Condition group), run as a task with its `when` in the
-// DAG around it. Outputs of tasks outside it reach its tasks as the template's inputs, which its
+// A DAG template for one If branch (a Condition group) or loop body, run as a task with its
+// `when` or `withItems`/`withParam` in the DAG around it. Outputs of tasks outside it reach its tasks as the template's inputs, which its
 // task passes in (the names are `<task>-<output>`).
 struct Scope {
     int parent = -1;  // -1: the entry DAG
@@ -59,9 +59,12 @@ struct Scope {
     Node args = Node::seq();  // the task's arguments.parameters
     Node arg_artifacts = Node::seq();
     std::unordered_set<std::string> channels{};
+    Node outputs = Node::seq();  // a loop's: outputs.parameters that collected() reads
+    std::unordered_set<std::string> output_names{};
+    std::unordered_set<std::string> item_inputs{};  // a loop's inputs that take `{{item…}}`
 };
 
-// The entry DAG ([0]) and the If branches' DAGs inside it.
+// The entry DAG ([0]) and the DAGs of If branches and loops inside it.
 struct Scopes {
     std::vector<Scope> list{};
     std::vector<int> of_group{};
@@ -94,6 +97,47 @@ struct Ctx {
             }
         }
         return std::string("{{inputs.") + kind + channel + "}}";
+    }
+
+    // Declares input parameter `name` of scope `s`, whose task passes `value()` (in the parent's
+    // terms); returns the reference inside `s`.
+    template <class Value>
+    std::string input_param(int s, const std::string& name, Value&& value) const {
+        Scope& scope = scopes->list[s];
+        if (scope.channels.insert(name).second) {
+            std::string outer = value();
+            scope.inputs.push(Node::map().set("name", name));
+            scope.args.push(Node::map().set("name", name).set("value", std::move(outer)));
+        }
+        return "{{inputs.parameters." + name + "}}";
+    }
+
+    // A loop item, or a field of one, as scope `s` sees it: the loop's task passes `{{item}}` or
+    // `{{item.<field>}}` as an input of its body, and inner DAGs pass it on.
+    std::string item_ref(int s, const Expr& e) const {
+        const auto* f = e.as<node::Field>();
+        const GroupId loop = (f ? f->value->as<node::LoopItem>() : e.as<node::LoopItem>())->loop;
+        const int loop_scope = scopes->of_group[loop];
+        const std::string name = scopes->list[loop_scope].task_name + "-item" + (f ? "-" + f->name : std::string());
+        if (s == loop_scope) {
+            scopes->list[s].item_inputs.insert(name);
+            return input_param(s, name, [&] { return f ? "{{item." + f->name + "}}" : std::string("{{item}}"); });
+        }
+        return input_param(s, name, [&] { return item_ref(scopes->list[s].parent, e); });
+    }
+
+    // collected(): the list Argo makes of an output of every iteration of a loop's task, which
+    // the loop's body template exports.
+    std::string collected_ref(const node::Collected& c) const {
+        const auto* o = c.value->as<node::TaskOutput>();
+        const Task& producer = g.tasks[o->task];
+        Scope& loop = scopes->list[scopes->of_group[producer.group]];
+        const std::string name = producer.name + "-" + o->output;
+        if (loop.output_names.insert(name).second) {
+            loop.outputs.push(Node::map().set("name", name).set(
+                "valueFrom", Node::map().set("parameter", "{{tasks." + producer.name + ".outputs.parameters." + o->output + "}}")));
+        }
+        return "{{tasks." + loop.task_name + ".outputs.parameters." + name + "}}";
     }
 };
 
@@ -233,6 +277,10 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
         out += "{{workflow.parameters." + p->name + "}}";
     } else if (auto* o = e.as<node::TaskOutput>()) {
         out += c.output_ref(c.scope_of(t), *o, false);
+    } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
+        out += c.item_ref(c.scope_of(t), e);
+    } else if (auto* col = e.as<node::Collected>()) {
+        out += c.collected_ref(*col);
     } else if (auto* cat = e.as<node::Concat>()) {
         for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
@@ -288,6 +336,8 @@ void append_when(std::string& out, const Ctx& c, int s, const Expr& e) {
                 text = "{{workflow.parameters." + p->name + "}}";
             } else if (auto* o = v.as<node::TaskOutput>()) {
                 text = c.output_ref(s, *o, false);
+            } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
+                text = c.item_ref(s, v);
             } else {
                 throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
             }
@@ -648,9 +698,9 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std
     return task;
 }
 
-// A DAG template per Condition group, named like kfp's groups (condition-N, counting the
-// exit handler and the Branches groups, which Argo does not need: their branches sit side by
-// side in the DAG around them, each with its full condition).
+// A DAG template per Condition and Loop group, named like kfp's groups (condition-N,
+// for-loop-N, counting the exit handler and the Branches groups, which Argo does not need: their
+// branches sit side by side in the DAG around them, each with its full condition).
 Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) {
     Scopes scopes;
     scopes.list.emplace_back();
@@ -659,23 +709,21 @@ Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) 
     UniqueNames task_names;
     task_names.reserve(g.tasks.size());
     for (const auto& t : g.tasks) task_names.take(t.name);
-    int number = has_hooks ? 1 : 0;
-    for (GroupId id : group_order(g)) {
-        const Group& group = g.groups[id];
+    for (const auto& numbered : backends::number_groups(g, has_hooks)) {
+        const Group& group = g.groups[numbered.group];
         const int parent = scopes.of_group[group.parent];
-        ++number;
-        if (group.kind != GroupKind::Condition) {
-            scopes.of_group[id] = parent;
+        if (group.kind == GroupKind::Branches) {
+            scopes.of_group[numbered.group] = parent;
             continue;
         }
         Scope scope;
         scope.parent = parent;
         scope.depth = scopes.list[parent].depth + 1;
-        scope.group = id;
-        scope.task_name = task_names.claim("condition-" + std::to_string(number));
+        scope.group = numbered.group;
+        scope.task_name = task_names.claim(std::string(backends::group_base_name(group)) + "-" + std::to_string(numbered.number));
         scope.template_name = template_names.claim(scope.task_name);
         scopes.list.push_back(std::move(scope));
-        scopes.of_group[id] = static_cast<int>(scopes.list.size() - 1);
+        scopes.of_group[numbered.group] = static_cast<int>(scopes.list.size() - 1);
     }
     return scopes;
 }
@@ -732,22 +780,87 @@ doc::Node emit(const Graph& g, const Options& options) {
         Node task = dag_task(ctx, t, it->second, deps);
         (t.hook == Hook::None ? scopes.list[ctx.scope_of(t)].tasks : exit_tasks).push(std::move(task));
     }
-    // Conditions first: they may add inputs to the branches' DAGs around them.
+    // Conditions and loop sources first: they may add inputs to the DAGs around them.
     std::vector<std::string> whens(scopes.list.size());
+    std::vector<std::pair<const char*, Node>> loop_sources(scopes.list.size());
     for (std::size_t s = 1; s < scopes.list.size(); ++s) {
-        append_when(whens[s], ctx, scopes.list[s].parent, *g.groups[scopes.list[s].group].condition);
+        const Group& group = g.groups[scopes.list[s].group];
+        const int parent = scopes.list[s].parent;
+        if (group.condition) append_when(whens[s], ctx, parent, *group.condition);
+        if (!group.items) continue;
+        if (auto* lit = group.items->as<node::Literal>()) {
+            loop_sources[s] = {"withItems", lit->value};
+        } else if (auto* p = group.items->as<node::Param>()) {
+            loop_sources[s] = {"withParam", Node("{{workflow.parameters." + p->name + "}}")};
+        } else {
+            loop_sources[s] = {"withParam", Node(ctx.output_ref(parent, *group.items->as<node::TaskOutput>(), false))};
+        }
     }
-    // Each branch's task joins its parent's DAG before any DAG template is built.
+    // Each group's task joins its parent's DAG before any DAG template is built.
+    std::vector<Node> wrappers;
     for (std::size_t s = 1; s < scopes.list.size(); ++s) {
         Scope& scope = scopes.list[s];
-        Node task = Node::map().set("name", scope.task_name).set("template", scope.template_name);
-        if (!scope.deps.empty()) task.set("dependencies", names_seq(scope.deps));
-        task.set("when", std::move(whens[s]));
-        if (!scope.args.empty() || !scope.arg_artifacts.empty()) {
+        auto args_of = [](Node params, Node artifacts) {
             Node args = Node::map();
-            if (!scope.args.empty()) args.set("parameters", std::move(scope.args));
-            if (!scope.arg_artifacts.empty()) args.set("artifacts", std::move(scope.arg_artifacts));
-            task.set("arguments", std::move(args));
+            if (!params.empty()) args.set("parameters", std::move(params));
+            if (!artifacts.empty()) args.set("artifacts", std::move(artifacts));
+            return args;
+        };
+        const std::int64_t parallelism = g.groups[scope.group].parallelism;
+        const bool wrapped = loop_sources[s].first && parallelism > 0;
+        const std::string wrapper_name = wrapped ? template_names.claim(scope.template_name + "-parallelism") : std::string();
+        Node task = Node::map().set("name", scope.task_name).set("template", wrapped ? wrapper_name : scope.template_name);
+        if (!scope.deps.empty()) task.set("dependencies", names_seq(scope.deps));
+        if (!whens[s].empty()) task.set("when", std::move(whens[s]));
+        if (wrapped) {
+            // Argo limits parallelism per template, so a limited loop runs in a DAG of its own
+            // with `parallelism`, which passes its inputs on to each iteration and passes the
+            // lists of their outputs back.
+            Node outer_params = Node::seq(), inner_params = Node::seq(), inputs = Node::seq();
+            for (auto& arg : scope.args.items()) {
+                const std::string name = arg.find("name")->as_string();
+                if (scope.item_inputs.count(name)) {
+                    inner_params.push(std::move(arg));
+                    continue;
+                }
+                inputs.push(Node::map().set("name", name));
+                inner_params.push(Node::map().set("name", name).set("value", "{{inputs.parameters." + name + "}}"));
+                outer_params.push(std::move(arg));
+            }
+            Node outer_artifacts = Node::seq(), inner_artifacts = Node::seq(), input_artifacts = Node::seq();
+            for (auto& arg : scope.arg_artifacts.items()) {
+                const std::string name = arg.find("name")->as_string();
+                input_artifacts.push(Node::map().set("name", name));
+                inner_artifacts.push(Node::map().set("name", name).set("from", "{{inputs.artifacts." + name + "}}"));
+                outer_artifacts.push(std::move(arg));
+            }
+            Node& source = loop_sources[s].second;
+            if (source.kind() == Node::Kind::String) {
+                inputs.push(Node::map().set("name", "loop-items"));
+                outer_params.push(Node::map().set("name", "loop-items").set("value", std::move(source)));
+                source = Node("{{inputs.parameters.loop-items}}");
+            }
+            Node inner = Node::map().set("name", scope.task_name).set("template", scope.template_name);
+            inner.set(loop_sources[s].first, std::move(source));
+            if (Node args = args_of(std::move(inner_params), std::move(inner_artifacts)); !args.empty()) inner.set("arguments", std::move(args));
+            Node wrapper = Node::map().set("name", wrapper_name);
+            if (!inputs.empty() || !input_artifacts.empty()) wrapper.set("inputs", args_of(std::move(inputs), std::move(input_artifacts)));
+            if (!scope.outputs.empty()) {
+                Node outputs = Node::seq();
+                for (const auto& out : scope.outputs.items()) {
+                    const std::string& name = out.find("name")->as_string();
+                    outputs.push(Node::map().set("name", name).set(
+                        "valueFrom", Node::map().set("parameter", "{{tasks." + scope.task_name + ".outputs.parameters." + name + "}}")));
+                }
+                wrapper.set("outputs", Node::map().set("parameters", std::move(outputs)));
+            }
+            wrapper.set("parallelism", parallelism);
+            wrapper.set("dag", Node::map().set("tasks", Node::seq({std::move(inner)})));
+            wrappers.push_back(std::move(wrapper));
+            if (Node args = args_of(std::move(outer_params), std::move(outer_artifacts)); !args.empty()) task.set("arguments", std::move(args));
+        } else {
+            if (loop_sources[s].first) task.set(loop_sources[s].first, std::move(loop_sources[s].second));
+            if (Node args = args_of(std::move(scope.args), std::move(scope.arg_artifacts)); !args.empty()) task.set("arguments", std::move(args));
         }
         scopes.list[scope.parent].tasks.push(std::move(task));
     }
@@ -760,9 +873,13 @@ doc::Node emit(const Graph& g, const Options& options) {
             if (!scope.input_artifacts.empty()) inputs.set("artifacts", std::move(scope.input_artifacts));
             tmpl.set("inputs", std::move(inputs));
         }
+        if (!scope.outputs.empty()) tmpl.set("outputs", Node::map().set("parameters", std::move(scope.outputs)));
         tmpl.set("dag", Node::map().set("tasks", std::move(scope.tasks)));
         templates.items()[first_scope_template + s - 1] = std::move(tmpl);
     }
+    // The parallelism wrappers go right after the DAG templates (before the containers).
+    templates.items().insert(templates.items().begin() + static_cast<std::ptrdiff_t>(first_scope_template + scopes.list.size() - 1),
+                             std::make_move_iterator(wrappers.begin()), std::make_move_iterator(wrappers.end()));
     templates.items()[0] =
         Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(scopes.list[0].tasks)));
     if (has_hooks) {

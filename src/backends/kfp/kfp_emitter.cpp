@@ -210,6 +210,9 @@ struct Scope {
     std::string task_name{};  // its task in the parent DAG
     std::string component{};  // comp-…
     GroupId group = 0;        // 0 for the root and the exit handler
+    std::string item_channel{};  // a loop's: the input that holds the current item
+    Node loop_outputs = Node::map();  // a loop's: collected outputs, as dag.outputs parameters
+    Node loop_output_defs = Node::map();
     Node tasks = Node::map();
     std::vector<const std::string*> deps{};  // names of the tasks its task waits for
     Node input_params = Node::map();         // channel -> binding in the parent
@@ -280,6 +283,60 @@ struct Context {
         return channel;
     }
 
+    // The input name under which scope `s` sees the current item of loop group `loop`.
+    std::string item_in(int s, GroupId loop) {
+        const int loop_scope = scope_of_group[loop];
+        const std::string& channel = scopes[loop_scope].item_channel;
+        if (s == loop_scope) return channel;
+        declare(s, channel, g.groups[loop].item_type,
+                [&] { return Node::map().set("componentInputParameter", item_in(scopes[s].parent, loop)); });
+        return channel;
+    }
+
+    // How scope `s` reads `e`, a loop item or a field of one, as a whole input.
+    Node item_ref(int s, const Expr& e) {
+        if (auto* f = e.as<node::Field>()) {
+            const auto* item = f->value->as<node::LoopItem>();
+            return Node::map()
+                .set("componentInputParameter", item_in(s, item->loop))
+                .set("parameterExpressionSelector", field_selector(f->name));
+        }
+        return Node::map().set("componentInputParameter", item_in(s, e.as<node::LoopItem>()->loop));
+    }
+
+    static std::string field_selector(const std::string& field) {
+        std::string out = "parseJson(string_value)[";
+        append_json_string(out, field);
+        return out + "]";
+    }
+
+    // The channel name of a loop item or field for CEL and longer strings: the item's own, or
+    // kfp's `…-loop-item-subvar-<field>`, declared with its selector on scope `s`.
+    std::string item_channel_in(int s, const Expr& e) {
+        auto* f = e.as<node::Field>();
+        if (!f) return item_in(s, e.as<node::LoopItem>()->loop);
+        const GroupId loop = f->value->as<node::LoopItem>()->loop;
+        const std::string channel = scopes[scope_of_group[loop]].item_channel + "-subvar-" + f->name;
+        declare(s, channel, e.type, [&] { return item_ref(scopes[s].parent, e); });
+        return channel;
+    }
+
+    // A collected() output: the loop's task in the scope around it exports the list.
+    Node collected_ref(const node::Collected& c, Type type) {
+        const auto* o = c.value->as<node::TaskOutput>();
+        const Task& producer = g.tasks[o->task];
+        Scope& loop = scopes[scope_of_group[producer.group]];
+        const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
+        if (!loop.loop_outputs.find(key)) {
+            loop.loop_outputs.set(key, Node::map().set("valueFromParameter", Node::map()
+                                                                                 .set("outputParameterKey", o->output)
+                                                                                 .set("producerSubtask", producer.name)));
+            loop.loop_output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
+        }
+        return Node::map().set("taskOutputParameter",
+                               Node::map().set("outputParameterKey", key).set("producerTask", loop.task_name));
+    }
+
     // The key under which the exit handler exports a body output to a hook.
     std::string exported(const node::TaskOutput& o, Type type) {
         const std::string key = g.tasks[o.task].name + "-" + o.output;
@@ -317,6 +374,10 @@ public:
             }
         } else if (auto* lit = e.as<node::Literal>()) {
             params_.set(input, constant(ir_value(lit->value)));
+        } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
+            params_.set(input, ctx_.item_ref(ctx_.scope_of(t_), e));
+        } else if (auto* c = e.as<node::Collected>()) {
+            params_.set(input, ctx_.collected_ref(*c, e.type));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
             params_.set(input, final_status(ctx_.exit_handler));
         } else if (auto* r = e.as<node::Run>()) {
@@ -362,6 +423,12 @@ private:
                            Node::map().set("componentInputParameter", ctx_.param_in(ctx_.scope_of(t_), p->name)));
         } else if (auto* o = e.as<node::TaskOutput>()) {
             out += channel("pipelinechannel--" + g_.tasks[o->task].name + "-" + o->output, output_ref(*o, e.type));
+        } else if (auto* f = e.as<node::Field>()) {
+            const GroupId loop = f->value->as<node::LoopItem>()->loop;
+            const int scope = ctx_.scope_of(t_);
+            out += channel(ctx_.scopes[ctx_.scope_of_group[loop]].item_channel + "-subvar-" + f->name, ctx_.item_ref(scope, e));
+        } else if (auto* item = e.as<node::LoopItem>()) {
+            out += channel(ctx_.scopes[ctx_.scope_of_group[item->loop]].item_channel, ctx_.item_ref(ctx_.scope_of(t_), e));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
             out += channel(kStatusChannel, final_status(ctx_.exit_handler));
         } else if (auto* c = e.as<node::Concat>()) {
@@ -629,6 +696,33 @@ Node task_spec(Context& ctx, const Task& t, const std::string& component_name, s
     return spec;
 }
 
+// JSON as Python's json.dumps writes it, which is how the kfp SDK writes a literal loop's items.
+void append_python_json(std::string& out, const Node& v) {
+    switch (v.kind()) {
+        case Node::Kind::String: append_json_string(out, v.as_string()); break;
+        case Node::Kind::Seq:
+            out += '[';
+            for (std::size_t i = 0; i < v.items().size(); ++i) {
+                if (i) out += ", ";
+                append_python_json(out, v.items()[i]);
+            }
+            out += ']';
+            break;
+        case Node::Kind::Map:
+            out += '{';
+            for (std::size_t i = 0; i < v.entries().size(); ++i) {
+                if (i) out += ", ";
+                append_json_string(out, v.entries()[i].key);
+                out += ": ";
+                append_python_json(out, v.entries()[i].value);
+            }
+            out += '}';
+            break;
+        case Node::Kind::Null: out += "null"; break;
+        default: out += scalar_text(v);
+    }
+}
+
 // CEL over the condition task's inputs, as the kfp SDK writes it: numbers are read with int()
 // or double(), since the inputs hold JSON values.
 void append_cel(std::string& out, Context& ctx, int s, const Expr& e) {
@@ -652,6 +746,8 @@ void append_cel(std::string& out, Context& ctx, int s, const Expr& e) {
                 channel = ctx.param_in(s, p->name);
             } else if (auto* o = v.as<node::TaskOutput>()) {
                 channel = ctx.output_channel(s, *o, v.type);
+            } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
+                channel = ctx.item_channel_in(s, v);
             } else {
                 throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
             }
@@ -699,27 +795,36 @@ void make_scopes(Context& ctx, UniqueNames& component_names) {
     UniqueNames task_names;
     task_names.reserve(g.tasks.size());
     for (const auto& t : g.tasks) task_names.take(t.name);
-    int number = 0;
-    auto add_scope = [&](int parent, const std::string& base, GroupId group) {
+    auto add_scope = [&](int parent, const std::string& numbered, GroupId group) {
         Scope scope;
         scope.parent = parent;
         scope.depth = ctx.scopes[parent].depth + 1;
         scope.group = group;
-        const std::string numbered = base + "-" + std::to_string(++number);
         scope.task_name = task_names.claim(numbered);
         scope.component = "comp-" + component_names.claim(numbered);
         ctx.scopes.push_back(std::move(scope));
         return static_cast<int>(ctx.scopes.size() - 1);
     };
     if (ctx.has_hooks) {
-        ctx.body = add_scope(0, "exit-handler", 0);
+        ctx.body = add_scope(0, "exit-handler-1", 0);
         ctx.exit_handler = ctx.scopes[ctx.body].task_name;
         ctx.scope_of_group[0] = ctx.body;
     }
-    for (GroupId id : group_order(g)) {
+    for (const auto& [id, number, item_number] : backends::number_groups(g, ctx.has_hooks)) {
         const Group& group = g.groups[id];
-        ctx.scope_of_group[id] = add_scope(ctx.scope_of_group[group.parent],
-                                           group.kind == GroupKind::Branches ? "condition-branches" : "condition", id);
+        const int s = add_scope(ctx.scope_of_group[group.parent],
+                                std::string(backends::group_base_name(group)) + "-" + std::to_string(number), id);
+        ctx.scope_of_group[id] = s;
+        if (group.kind != GroupKind::Loop) continue;
+        // kfp's names for the current item: after its list's channel, or numbered for a literal.
+        std::string& item = ctx.scopes[s].item_channel;
+        if (auto* p = group.items->as<node::Param>()) {
+            item = "pipelinechannel--" + p->name + "-loop-item";
+        } else if (auto* o = group.items->as<node::TaskOutput>()) {
+            item = "pipelinechannel--" + g.tasks[o->task].name + "-" + o->output + "-loop-item";
+        } else {
+            item = "pipelinechannel--loop-item-param-" + std::to_string(item_number);
+        }
     }
 }
 
@@ -761,7 +866,14 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
         if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
         component.set("outputDefinitions", std::move(out_defs));
     }
+    if (!scope.loop_outputs.empty()) {
+        dag.set("outputs", Node::map().set("parameters", std::move(scope.loop_outputs)));
+        component.set("outputDefinitions", Node::map().set("parameters", std::move(scope.loop_output_defs)));
+    }
     component.set("dag", std::move(dag));
+    if (!scope.item_channel.empty()) {
+        scope.param_defs.set(scope.item_channel, Node::map().set("parameterType", parameter_type(g.groups[scope.group].item_type)));
+    }
     if (!scope.param_defs.empty() || !scope.artifact_defs.empty()) {
         Node defs = Node::map();
         if (!scope.artifact_defs.empty()) defs.set("artifacts", std::move(scope.artifact_defs));
@@ -771,8 +883,9 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
     return component;
 }
 
-// The task that runs a sub-DAG in its parent DAG; `condition` is its CEL trigger, if any.
-Node scope_task(Scope& scope, std::string condition) {
+// The task that runs a sub-DAG in its parent DAG; `condition` is its CEL trigger, `iterator` a
+// loop's parameterIterator, if any.
+Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t parallelism) {
     Node task = Node::map()
                     .set("componentRef", Node::map().set("name", scope.component))
                     .set("taskInfo", Node::map().set("name", scope.task_name));
@@ -784,6 +897,8 @@ Node scope_task(Scope& scope, std::string condition) {
         task.set("inputs", std::move(inputs));
     }
     if (!condition.empty()) task.set("triggerPolicy", Node::map().set("condition", std::move(condition)));
+    if (!iterator.is_null()) task.set("parameterIterator", std::move(iterator));
+    if (parallelism > 0) task.set("iteratorPolicy", Node::map().set("parallelismLimit", parallelism));
     return task;
 }
 
@@ -831,9 +946,23 @@ Documents emit(const Graph& g, const Options& options) {
     // Sub-DAGs innermost first: each one's task goes into its parent's DAG. Conditions are
     // written first, since they may add channel inputs to their scope and its parents.
     std::vector<std::string> conditions(ctx.scopes.size());
+    std::vector<Node> iterators(ctx.scopes.size());
     for (std::size_t s = 1; s < ctx.scopes.size(); ++s) {
         const GroupId id = ctx.scopes[s].group;
         if (const auto& condition = g.groups[id].condition) append_cel(conditions[s], ctx, static_cast<int>(s), *condition);
+        if (const auto& items = g.groups[id].items) {
+            Node source = Node::map();
+            if (auto* p = items->as<node::Param>()) {
+                source.set("inputParameter", ctx.param_in(static_cast<int>(s), p->name));
+            } else if (auto* o = items->as<node::TaskOutput>()) {
+                source.set("inputParameter", ctx.output_channel(static_cast<int>(s), *o, items->type));
+            } else {
+                std::string raw;
+                append_python_json(raw, items->as<node::Literal>()->value);
+                source.set("raw", std::move(raw));
+            }
+            iterators[s] = Node::map().set("itemInput", ctx.scopes[s].item_channel).set("items", std::move(source));
+        }
         // Like the kfp SDK, a branch inside another also receives the values the outer
         // conditions test.
         for (GroupId outer = id ? g.groups[id].parent : 0; outer != 0; outer = g.groups[outer].parent) {
@@ -847,7 +976,7 @@ Documents emit(const Graph& g, const Options& options) {
     for (std::size_t s = ctx.scopes.size(); s-- > 1;) {
         Scope& scope = ctx.scopes[s];
         components.set(scope.component, scope_component(ctx, scope, static_cast<int>(s) == ctx.body && ctx.has_hooks));
-        Node task = scope_task(scope, std::move(conditions[s]));
+        Node task = scope_task(scope, std::move(conditions[s]), std::move(iterators[s]), g.groups[scope.group].parallelism);
         ctx.scopes[scope.parent].tasks.set(scope.task_name, std::move(task));
     }
     Node tasks = std::move(ctx.scopes[0].tasks);

@@ -1,0 +1,221 @@
+// parallel_for and collected(): loops over literal lists, parameters and task outputs, lowered to
+// KFP's parameterIterator sub-DAGs and Argo's withItems / withParam DAG templates, and the checks
+// around them.
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+namespace pipecc::test {
+namespace {
+
+using nlohmann::json;
+
+Component lister() { return component("lister").output<List>("items"); }
+Component scorer() { return component("scorer").input<String>("x").output<Float>("score"); }
+
+YAML::Node entry_tasks(const YAML::Node& wf, const std::string& name = "p") {
+    return by_name(wf["spec"]["templates"], name)["dag"]["tasks"];
+}
+
+}  // namespace
+
+TEST_CASE("a loop over a literal list iterates raw items with kfp's numbered item input", "[loops]") {
+    Pipeline p("p");
+    p.parallel_for<Int>(json::array({1, 2, 3}), [&](const Value<Int>& n) {
+        p.add(component("square").input<Int>("n")).arg("n", n);
+    });
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node loop = spec["root"]["dag"]["tasks"]["for-loop-2"];
+    REQUIRE(loop);
+    CHECK(loop["parameterIterator"]["itemInput"].as<std::string>() == "pipelinechannel--loop-item-param-1");
+    CHECK(loop["parameterIterator"]["items"]["raw"].as<std::string>() == "[1, 2, 3]");
+    CHECK_FALSE(loop["iteratorPolicy"]);
+    const YAML::Node comp = spec["components"]["comp-for-loop-2"];
+    CHECK(comp["inputDefinitions"]["parameters"]["pipelinechannel--loop-item-param-1"]["parameterType"].as<std::string>() ==
+          "NUMBER_INTEGER");
+    CHECK(comp["dag"]["tasks"]["square"]["inputs"]["parameters"]["n"]["componentInputParameter"].as<std::string>() ==
+          "pipelinechannel--loop-item-param-1");
+
+    const YAML::Node task = by_name(entry_tasks(argo_wf(p)), "for-loop-2");
+    REQUIRE(task);
+    CHECK(task["withItems"].size() == 3);
+    CHECK(task["withItems"][2].as<int>() == 3);
+    CHECK(by_name(task["arguments"]["parameters"], "for-loop-2-item")["value"].as<std::string>() == "{{item}}");
+}
+
+TEST_CASE("a loop over a parameter, with parallelism and the item inside a longer string", "[loops]") {
+    Pipeline p("p");
+    auto models = p.param<List>("models", json::array({"a", "b"}));
+    p.parallel_for<String>(models, [&](const Value<String>& m) { p.add(consumer()).arg("x", concat("gs://b/", m)); })
+        .parallelism(3);
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node loop = spec["root"]["dag"]["tasks"]["for-loop-1"];
+    CHECK(loop["iteratorPolicy"]["parallelismLimit"].as<int>() == 3);
+    CHECK(loop["parameterIterator"]["items"]["inputParameter"].as<std::string>() == "pipelinechannel--models");
+    CHECK(loop["inputs"]["parameters"]["pipelinechannel--models"]["componentInputParameter"].as<std::string>() == "models");
+    const YAML::Node inner = spec["components"]["comp-for-loop-1"]["dag"]["tasks"]["consumer"]["inputs"]["parameters"];
+    CHECK(inner["x"]["runtimeValue"]["constant"].as<std::string>() ==
+          "gs://b/{{$.inputs.parameters['pipelinechannel--models-loop-item']}}");
+    CHECK(inner["pipelinechannel--models-loop-item"]["componentInputParameter"].as<std::string>() ==
+          "pipelinechannel--models-loop-item");
+
+    const YAML::Node wf = argo_wf(p);
+    const YAML::Node task = by_name(entry_tasks(wf), "for-loop-1");
+    CHECK(task["template"].as<std::string>() == "for-loop-1-parallelism");
+    const YAML::Node wrapper = by_name(wf["spec"]["templates"], "for-loop-1-parallelism");
+    CHECK(wrapper["parallelism"].as<int>() == 3);
+    const YAML::Node looped = wrapper["dag"]["tasks"][0];
+    CHECK(looped["withParam"].as<std::string>() == "{{inputs.parameters.loop-items}}");
+    CHECK(by_name(task["arguments"]["parameters"], "loop-items")["value"].as<std::string>() == "{{workflow.parameters.models}}");
+    const YAML::Node body = by_name(wf["spec"]["templates"], "for-loop-1");
+    CHECK(by_name(body["dag"]["tasks"], "consumer")["arguments"]["parameters"][0]["value"].as<std::string>() ==
+          "gs://b/{{inputs.parameters.for-loop-1-item}}");
+}
+
+TEST_CASE("collected() fans a loop's output back in as a List on both targets", "[loops]") {
+    Pipeline p("p");
+    auto items = p.add(lister()).output<List>("items");
+    std::optional<Value<Float>> score;
+    p.parallel_for<String>(items, [&](const Value<String>& x) { score = p.add(scorer()).arg("x", x).output<Float>("score"); });
+    p.add(component("best").input<List>("scores")).arg("scores", collected(*score));
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node best = spec["root"]["dag"]["tasks"]["best"];
+    CHECK(best["inputs"]["parameters"]["scores"]["taskOutputParameter"]["producerTask"].as<std::string>() == "for-loop-1");
+    CHECK(best["inputs"]["parameters"]["scores"]["taskOutputParameter"]["outputParameterKey"].as<std::string>() ==
+          "pipelinechannel--scorer-score");
+    CHECK(strings_of(best["dependentTasks"]) == std::vector<std::string>{"for-loop-1"});
+    const YAML::Node loop = spec["components"]["comp-for-loop-1"];
+    CHECK(loop["dag"]["outputs"]["parameters"]["pipelinechannel--scorer-score"]["valueFromParameter"]["producerSubtask"]
+              .as<std::string>() == "scorer");
+    CHECK(loop["outputDefinitions"]["parameters"]["pipelinechannel--scorer-score"]["parameterType"].as<std::string>() == "LIST");
+
+    const YAML::Node wf = argo_wf(p);
+    const YAML::Node best_task = by_name(entry_tasks(wf), "best");
+    CHECK(best_task["arguments"]["parameters"][0]["value"].as<std::string>() ==
+          "{{tasks.for-loop-1.outputs.parameters.scorer-score}}");
+    const YAML::Node body = by_name(wf["spec"]["templates"], "for-loop-1");
+    CHECK(by_name(body["outputs"]["parameters"], "scorer-score")["valueFrom"]["parameter"].as<std::string>() ==
+          "{{tasks.scorer.outputs.parameters.score}}");
+    CHECK(by_name(entry_tasks(wf), "for-loop-1")["withParam"].as<std::string>() ==
+          "{{tasks.lister.outputs.parameters.items}}");
+}
+
+TEST_CASE("struct fields of a loop item, in a condition inside the loop", "[loops][conditions]") {
+    Pipeline p("p");
+    p.parallel_for<Struct>(json::parse(R"([{"name": "a", "size": 1}, {"name": "b", "size": 20}])"), [&](const Value<Struct>& c) {
+        p.If(c.field<Int>("size") > 10, [&] { p.add(consumer()).arg("x", c.field<String>("name")); });
+    });
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node cond = spec["components"]["comp-for-loop-2"]["dag"]["tasks"]["condition-3"];
+    REQUIRE(cond);
+    CHECK(cond["triggerPolicy"]["condition"].as<std::string>() ==
+          "int(inputs.parameter_values['pipelinechannel--loop-item-param-1-subvar-size']) > 10");
+    const YAML::Node subvar = cond["inputs"]["parameters"]["pipelinechannel--loop-item-param-1-subvar-size"];
+    CHECK(subvar["componentInputParameter"].as<std::string>() == "pipelinechannel--loop-item-param-1");
+    CHECK(subvar["parameterExpressionSelector"].as<std::string>() == "parseJson(string_value)[\"size\"]");
+    const YAML::Node x = spec["components"]["comp-condition-3"]["dag"]["tasks"]["consumer"]["inputs"]["parameters"]["x"];
+    CHECK(x["componentInputParameter"].as<std::string>() == "pipelinechannel--loop-item-param-1");
+    CHECK(x["parameterExpressionSelector"].as<std::string>() == "parseJson(string_value)[\"name\"]");
+
+    const YAML::Node wf = argo_wf(p);
+    const YAML::Node loop_task = by_name(entry_tasks(wf), "for-loop-2");
+    CHECK(loop_task["withItems"][1]["name"].as<std::string>() == "b");
+    CHECK(by_name(loop_task["arguments"]["parameters"], "for-loop-2-item-size")["value"].as<std::string>() == "{{item.size}}");
+    CHECK(by_name(loop_task["arguments"]["parameters"], "for-loop-2-item-name")["value"].as<std::string>() == "{{item.name}}");
+    const YAML::Node cond_task = by_name(by_name(wf["spec"]["templates"], "for-loop-2")["dag"]["tasks"], "condition-3");
+    CHECK(cond_task["when"].as<std::string>() == "{{inputs.parameters.for-loop-2-item-size}} > 10");
+    CHECK(by_name(cond_task["arguments"]["parameters"], "for-loop-2-item-name")["value"].as<std::string>() ==
+          "{{inputs.parameters.for-loop-2-item-name}}");
+}
+
+TEST_CASE("loop mistakes are errors naming the task or the loop", "[loops]") {
+    SECTION("reading a loop task's output after the loop without collected()") {
+        Pipeline p("p");
+        std::optional<Value<Float>> score;
+        p.parallel_for<String>(json::array({"a"}), [&](const Value<String>& x) { score = p.add(scorer()).arg("x", x).output<Float>("score"); });
+        p.add(component("use").input<Float>("s")).arg("s", *score);
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK(err->where().task == "use");
+        CHECK_THAT(err->message(), Catch::Contains("runs once per item of a parallel_for; gather it with collected() after the loop"));
+    }
+    SECTION("the item outside its loop") {
+        Pipeline p("p");
+        std::optional<Value<String>> item;
+        p.parallel_for<String>(json::array({"a"}), [&](const Value<String>& x) {
+            item = x;
+            p.add(consumer()).arg("x", x);
+        });
+        p.add(consumer(), "outside").arg("x", *item);
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK(err->where().task == "outside");
+        CHECK_THAT(err->message(), Catch::Contains("uses the item of a parallel_for outside its body"));
+    }
+    SECTION("collected() of a task outside any loop") {
+        Pipeline p("p");
+        auto score = p.add(scorer()).arg("x", "a").output<Float>("score");
+        p.add(component("best").input<List>("scores")).arg("scores", collected(score));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("collected() of task 'scorer', which is not inside a parallel_for"));
+    }
+    SECTION("collected() read inside the loop") {
+        Pipeline p("p");
+        p.parallel_for<String>(json::array({"a"}), [&](const Value<String>& x) {
+            auto score = p.add(scorer()).arg("x", x).output<Float>("score");
+            p.add(component("best").input<List>("scores")).arg("scores", collected(score));
+        });
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("is read only by tasks right after its loop"));
+    }
+    SECTION("field() of a value that is not a loop item") {
+        Pipeline p("p");
+        auto cfg = p.param<Struct>("cfg", json::object({{"a", "b"}}));
+        p.add(consumer()).arg("x", cfg.field<String>("a"));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("field(\"a\") works only on a parallel_for item"));
+    }
+    SECTION("literal items of the wrong type") {
+        Pipeline p("p");
+        p.parallel_for<Int>(json::array({1, "two"}), [&](const Value<Int>& n) { p.add(component("sq").input<Int>("n")).arg("n", n); });
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("parallel_for over [1, \"two\"]: an item is not a Int: \"two\""));
+    }
+    SECTION("an empty literal list, and an empty body") {
+        Pipeline p("p");
+        p.add(consumer()).arg("x", "y");
+        p.parallel_for<String>(json::array(), [&](const Value<String>& x) { p.add(consumer(), "c2").arg("x", x); });
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("the list is empty"));
+        Pipeline q("q");
+        q.add(consumer()).arg("x", "y");
+        q.parallel_for<String>(json::array({"a"}), [](const Value<String>&) {});
+        auto err2 = check_error(q);
+        REQUIRE(err2);
+        CHECK_THAT(err2->message(), Catch::Contains("the loop adds no tasks"));
+    }
+    SECTION("negative parallelism") {
+        Pipeline p("p");
+        p.parallel_for<String>(json::array({"a"}), [&](const Value<String>& x) { p.add(consumer()).arg("x", x); }).parallelism(-1);
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("parallelism must be between 1 and 1000000 (0: no limit)"));
+    }
+    SECTION("iterating a branch's output from outside it") {
+        Pipeline p("p");
+        auto out = p.add(component("producer").output<String>("out")).output<String>("out");
+        std::optional<Value<List>> listed;
+        p.If(out == "a", [&] { listed = p.add(lister()).output<List>("items"); });
+        p.parallel_for<String>(*listed, [&](const Value<String>& x) { p.add(consumer()).arg("x", x); });
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("iterates output 'items' of task 'lister', which runs only if"));
+    }
+}
+
+}  // namespace pipecc::test

@@ -1,5 +1,5 @@
 // The `pipecc` command-line tool. Pipeline programs compile themselves (PIPECC_MAIN); this tool
-// works on files: component YAML, pictures and deploys of compiled pipelines.
+// works on files: component YAML, and pictures, deploys and validation of compiled pipelines.
 #include <iostream>
 
 #include "commands.hpp"
@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     pipecc::cli::add_component_command(app, exit);
     pipecc::cli::add_graph_command(app, exit);
     pipecc::cli::add_deploy_command(app, exit);
+    pipecc::cli::add_validate_command(app, exit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,273 @@
+// `pipecc validate`: exit codes (0 valid, 1 invalid, 2 unreadable or of no known kind), the
+// FILE:LINE:COL: error: lines, --format json, the goldens, and inputs built to hurt the reader.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "validate/validate.hpp"
+
+#ifndef PIPECC_CLI
+#error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
+#endif
+
+namespace fs = std::filesystem;
+using Catch::Contains;
+using pipecc::validate::ArgoSchema;
+using pipecc::validate::validate_text;
+using pipecc::validate::Verdict;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct Scratch {
+    fs::path dir;
+    explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("pipecc-validate-" + name)) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Scratch() { fs::remove_all(dir); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(dir / name, std::ios::binary) << text;
+        return (dir / name).string();
+    }
+    Result run(const std::string& args) const {
+        const fs::path out = dir / ".stdout";
+        const std::string cmd = std::string(PIPECC_CLI) + " validate " + args + " >" + out.string() + " 2>&1";
+        const int status = std::system(cmd.c_str());
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out)};
+    }
+};
+
+const char* const kWorkflow = R"(apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: hello-
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    inputs:
+      parameters:
+      - name: who
+        value: world
+    container:
+      image: alpine:3.20
+      command: [echo, "hello {{inputs.parameters.who}}"]
+)";
+
+const char* const kIr = R"(components:
+  comp-echo:
+    executorLabel: exec-echo
+    inputDefinitions:
+      parameters:
+        msg:
+          parameterType: STRING
+deploymentSpec:
+  executors:
+    exec-echo:
+      container:
+        image: alpine:3.20
+        command:
+        - echo
+        - '{{$.inputs.parameters[''msg'']}}'
+pipelineInfo:
+  name: echo
+root:
+  dag:
+    tasks:
+      echo:
+        componentRef:
+          name: comp-echo
+        inputs:
+          parameters:
+            msg:
+              runtimeValue:
+                constant: '{{$.pipeline_job_name}}'
+        taskInfo:
+          name: echo
+schemaVersion: 2.1.0
+sdkVersion: pipecc-0.1.0
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+// The problems of `text` as "LINE:COL: message" lines.
+std::vector<std::string> problems_of(const std::string& text, const std::string& name = "f.yaml") {
+    std::vector<std::string> out;
+    for (const auto& p : validate_text(text, name).problems) {
+        out.push_back(std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("validate: exit codes 0 valid, 1 invalid, 2 unreadable or of no known kind", "[validate]") {
+    Scratch s("exit");
+    const auto good = s.write("good.yaml", kWorkflow);
+    const auto ir = s.write("ir.yaml", kIr);
+    const auto bad = s.write("bad.yaml", replaced(kWorkflow, "command:", "comand:"));
+    const auto not_yaml = s.write("not.yaml", "a: [1, 2\n");
+    const auto config_map = s.write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    const auto binary = s.write("bin.yaml", std::string("\xff\xfe\x00\x01", 4));
+
+    CHECK(s.run(good + " " + ir).code == 0);
+    CHECK(s.run(good + " " + bad).code == 1);
+    CHECK(s.run(not_yaml).code == 2);
+    CHECK(s.run(config_map).code == 2);
+    CHECK(s.run(binary).code == 2);
+    CHECK(s.run((s.dir / "missing.yaml").string()).code == 2);
+    CHECK(s.run(s.dir.string()).code == 2);  // a directory
+    CHECK(s.run(bad + " " + not_yaml).code == 2);  // the worst verdict wins
+    CHECK(s.run("").code == 2);                     // no file: a bad command line
+
+    const Result r = s.run(good + " " + bad + " " + config_map);
+    CHECK_THAT(r.out, Contains(good + ": valid (Workflow)\n"));
+    CHECK_THAT(r.out, Contains(bad + ": invalid (Workflow), 1 problem\n"));
+    CHECK_THAT(r.out, Contains(config_map + ":1:1: error: kind 'ConfigMap' is neither KFP v2 IR nor an Argo workflow kind\n"));
+    CHECK_THAT(r.out, Contains(config_map + ": unreadable\n"));
+}
+
+TEST_CASE("validate: FILE:LINE:COL: error: lines at the offending node", "[validate]") {
+    Scratch s("lines");
+    const auto typo = s.write("typo.yaml", replaced(kWorkflow, "command:", "comand:"));
+    CHECK(s.run(typo).out == typo + ":15:7: error: unknown field 'comand' in Container (did you mean 'command'?)\n" + typo +
+                                 ": invalid (Workflow), 1 problem\n");
+
+    // Argo: undeclared inputs, unknown tasks and templates, cycles.
+    CHECK(problems_of(replaced(kWorkflow, "{{inputs.parameters.who}}", "{{inputs.parameters.nope}}")) ==
+          std::vector<std::string>{"15:23: cannot resolve {{inputs.parameters.nope}}: template 'main' has no input "
+                                   "parameter 'nope'"});
+    CHECK(problems_of(replaced(kWorkflow, "entrypoint: main", "entrypoint: mian")) ==
+          std::vector<std::string>{"6:15: entrypoint template 'mian' not found"});
+    const std::string dag = R"(apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: d}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: a, template: leaf, depends: b}
+      - {name: b, template: leaf, depends: a, arguments: {parameters: [{name: x, value: "{{tasks.c.outputs.result}}"}]}}
+  - name: leaf
+    container: {image: alpine:3.20, resources: {limits: {cpu: 1}}}
+    retryStrategy: {limit: 2}
+)";
+    CHECK(problems_of(dag) == std::vector<std::string>{
+                                  "9:7: dependency cycle through task 'a'",
+                                  "11:89: cannot resolve {{tasks.c.outputs.result}}: template 'main' has no task 'c'"});
+
+    // IR: schema, oneof, references and placeholders.
+    CHECK(problems_of(replaced(kIr, "parameterType: STRING", "parameterType: TEXT")) ==
+          std::vector<std::string>{"7:26: \"TEXT\" is not one of PARAMETER_TYPE_ENUM_UNSPECIFIED, NUMBER_DOUBLE, NUMBER_INTEGER, STRING, BOOLEAN, "
+                                   "LIST, STRUCT, TASK_FINAL_STATUS, TASK_CONFIG"});
+    CHECK(problems_of(replaced(kIr, "schemaVersion: 2.1.0", "schemaVersion: 2.0.0")) ==
+          std::vector<std::string>{"31:16: expected \"2.1.0\", got \"2.0.0\""});
+    CHECK(problems_of(replaced(kIr, "executorLabel: exec-echo", "executorLabel: exec-echo\n    dag: {tasks: {}}")) ==
+          std::vector<std::string>{"3:5: oneof implementation: at most one of dag, executorLabel, got dag, executorLabel"});
+    CHECK(problems_of(replaced(kIr, "name: comp-echo", "name: comp-ehco")) ==
+          std::vector<std::string>{"23:17: task 'echo': component 'comp-ehco' is not in components"});
+    CHECK(problems_of(replaced(kIr, "parameters[''msg'']", "parameters[''mgs'']")) ==
+          std::vector<std::string>{"15:11: executor 'exec-echo': placeholder '{{$.inputs.parameters['mgs']' names no "
+                                   "input parameter of component 'comp-echo'"});
+    CHECK(problems_of(replaced(kIr, "- echo\n", "- echo {{$.pipeline_job_name}}\n")) ==
+          std::vector<std::string>{"14:11: {{$.pipeline_job_name}} is resolved by KFP only as the whole "
+                                   "runtimeValue.constant of a task input"});
+
+    // JSON is read as YAML, so its places are exact too.
+    const std::string json = "{\n  \"pipelineInfo\": {\"name\": 3},\n  \"root\": {},\n  \"schemaVersion\": \"2.1.0\"\n}\n";
+    CHECK(problems_of(json, "p.json") == std::vector<std::string>{"2:28: expected string, got 3"});
+}
+
+TEST_CASE("validate: --format json reports every problem and each file's verdict", "[validate]") {
+    Scratch s("json");
+    const auto good = s.write("good.yaml", kIr);
+    const auto bad = s.write("bad.yaml", replaced(kWorkflow, "command:", "comand:"));
+    const Result r = s.run("--format json " + good + " " + bad);
+    CHECK(r.code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["files"].size() == 2);
+    CHECK(j["files"][0] == nlohmann::json{{"file", good}, {"kind", "PipelineSpec"}, {"verdict", "valid"}, {"problems", 0}});
+    CHECK(j["files"][1]["verdict"] == "invalid");
+    REQUIRE(j["problems"].size() == 1);
+    CHECK(j["problems"][0] == nlohmann::json{{"file", bad},
+                                              {"line", 15},
+                                              {"column", 7},
+                                              {"message", "unknown field 'comand' in Container (did you mean 'command'?)"},
+                                              {"severity", "error"}});
+}
+
+TEST_CASE("validate: every golden output is valid", "[validate]") {
+    const fs::path golden = fs::path(PIPECC_SOURCE_DIR) / "tests" / "golden";
+    int n = 0;
+    for (const auto& entry : fs::directory_iterator(golden)) {
+        const std::string name = entry.path().filename().string();
+        // Pipeline programs write Argo 3.5 by default (NAME.argo.yaml; -3.1 is older still); NAME.argo-4.1.yaml is for 4.1.
+        const bool argo_3 = name.find(".argo.yaml") != std::string::npos || name.find(".argo-3.") != std::string::npos;
+        const auto report = pipecc::validate::validate_file(entry.path().string(),
+                                                            {.argo = argo_3 ? ArgoSchema::V3_5 : ArgoSchema::V4_1});
+        INFO(name << (report.problems.empty() ? "" : ": " + report.problems.front().describe()));
+        CHECK(report.verdict == Verdict::Valid);
+        ++n;
+    }
+    CHECK(n >= 10);
+    Scratch s("golden");
+    CHECK(s.run("--argo-version 3.5 " + (golden / "hello.argo.yaml").string() + " " + (golden / "hello.kfp.yaml").string())
+              .code == 0);
+}
+
+TEST_CASE("validate: hostile inputs end quickly with a verdict", "[validate]") {
+    const auto started = std::chrono::steady_clock::now();
+    // Deep nesting: yaml-cpp refuses it, or the walkers stop at their depth limit.
+    CHECK(validate_text(std::string(100000, '[') + std::string(100000, ']'), "deep.yaml").verdict == Verdict::Unreadable);
+    std::string nested = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: n}\nspec: {arguments: ";
+    for (int i = 0; i < 1000; ++i) nested += "{a: ";
+    nested += "1" + std::string(1000, '}') + "}\n";
+    CHECK(validate_text(nested, "nested.yaml").verdict != Verdict::Valid);
+
+    // An alias bomb: a billion nodes once expanded, a few lines of text.
+    std::string bomb = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: b}\nspec:\n  templates:\n"
+                       "  - name: m\n    container:\n      image: a\n      x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+    for (int i = 1; i < 10; ++i) {
+        bomb += "      x" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int k = 0; k < 10; ++k) bomb += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        bomb += "]\n";
+    }
+    const auto report = validate_text(bomb, "bomb.yaml");
+    CHECK(report.verdict == Verdict::Invalid);
+    CHECK(report.problems.size() <= pipecc::validate::Findings::kMaxFindings + 2);
+
+    // Bytes of every kind.
+    std::string noise;
+    for (int i = 0; i < 4096; ++i) noise += static_cast<char>((i * 7919) % 256);
+    CHECK(validate_text(noise, "noise.yaml").verdict == Verdict::Unreadable);
+    CHECK(validate_text("", "empty.yaml").verdict == Verdict::Unreadable);
+    CHECK(validate_text("[1, {a: *x}]", "alias.json").verdict == Verdict::Unreadable);
+
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+}

@@ -1,16 +1,12 @@
 // The `pipecc component convert|export` tool: outputs, exit codes (0 ok, 1 invalid input,
 // 2 unreadable file or bad command line), `FILE:LINE:COL: error:` messages, atomic writes.
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "pipecc/dsl/load_component.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 #ifndef PIPECC_CLI
@@ -23,46 +19,9 @@ using Catch::StartsWith;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// A scratch folder of its own for each test case.
-struct Scratch {
-    fs::path dir;
-    explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("pipecc-cli-" + name)) {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Scratch() { fs::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir / name, std::ios::binary) << text;
-        return (dir / name).string();
-    }
-    std::string path(const std::string& name) const { return (dir / name).string(); }
-
-    Result run(const std::string& args) const {
-        const fs::path out = dir / ".stdout", err = dir / ".stderr";
-        const std::string cmd = std::string(PIPECC_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-        const int status = std::system(cmd.c_str());
-        Result r;
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        r.out = slurp(out);
-        r.err = slurp(err);
-        fs::remove(out);
-        fs::remove(err);
-        return r;
-    }
-};
+using pipecc::test::Scratch;
+using pipecc::test::slurp;
+using Result = pipecc::test::CliResult;
 
 const char* const kV1 = R"(name: Say hello
 inputs:

@@ -1,17 +1,13 @@
 // `pipecc validate`: exit codes (0 valid, 1 invalid, 2 unreadable or of no known kind), the
 // FILE:LINE:COL: error: lines, --format json, the goldens, and inputs built to hurt the reader.
-#include <sys/wait.h>
-
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
 #include "validate/validate.hpp"
 
 #ifndef PIPECC_CLI
@@ -23,37 +19,22 @@ using Catch::Contains;
 using pipecc::validate::ArgoSchema;
 using pipecc::validate::validate_text;
 using pipecc::validate::Verdict;
+using pipecc::test::CliResult;
+using pipecc::test::Scratch;
+using pipecc::test::slurp;
 
 namespace {
 
+// `pipecc validate ARGS`, with what it printed on stdout and stderr together.
 struct Result {
     int code = -1;
     std::string out;
 };
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Scratch {
-    fs::path dir;
-    explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("pipecc-validate-" + name)) {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~Scratch() { fs::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir / name, std::ios::binary) << text;
-        return (dir / name).string();
-    }
+struct ValidateScratch : Scratch {
+    using Scratch::Scratch;
     Result run(const std::string& args) const {
-        const fs::path out = dir / ".stdout";
-        const std::string cmd = std::string(PIPECC_CLI) + " validate " + args + " >" + out.string() + " 2>&1";
-        const int status = std::system(cmd.c_str());
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out)};
+        const CliResult r = Scratch::run("validate " + args);
+        return {r.code, r.out + r.err};
     }
 };
 
@@ -126,7 +107,7 @@ std::vector<std::string> problems_of(const std::string& text, const std::string&
 }  // namespace
 
 TEST_CASE("validate: exit codes 0 valid, 1 invalid, 2 unreadable or of no known kind", "[validate]") {
-    Scratch s("exit");
+    ValidateScratch s("exit");
     const auto good = s.write("good.yaml", kWorkflow);
     const auto ir = s.write("ir.yaml", kIr);
     const auto bad = s.write("bad.yaml", replaced(kWorkflow, "command:", "comand:"));
@@ -152,7 +133,7 @@ TEST_CASE("validate: exit codes 0 valid, 1 invalid, 2 unreadable or of no known 
 }
 
 TEST_CASE("validate: FILE:LINE:COL: error: lines at the offending node", "[validate]") {
-    Scratch s("lines");
+    ValidateScratch s("lines");
     const auto typo = s.write("typo.yaml", replaced(kWorkflow, "command:", "comand:"));
     CHECK(s.run(typo).out == typo + ":15:7: error: unknown field 'comand' in Container (did you mean 'command'?)\n" + typo +
                                  ": invalid (Workflow), 1 problem\n");
@@ -205,7 +186,7 @@ spec:
 }
 
 TEST_CASE("validate: --format json reports every problem and each file's verdict", "[validate]") {
-    Scratch s("json");
+    ValidateScratch s("json");
     const auto good = s.write("good.yaml", kIr);
     const auto bad = s.write("bad.yaml", replaced(kWorkflow, "command:", "comand:"));
     const Result r = s.run("--format json " + good + " " + bad);
@@ -236,7 +217,7 @@ TEST_CASE("validate: every golden output is valid", "[validate]") {
         ++n;
     }
     CHECK(n >= 10);
-    Scratch s("golden");
+    ValidateScratch s("golden");
     CHECK(s.run("--argo-version 3.5 " + (golden / "hello.argo.yaml").string() + " " + (golden / "hello.kfp.yaml").string())
               .code == 0);
 }

@@ -1,6 +1,7 @@
 #pragma once
-/// Sub-DAG nesting shared by the emitters: both nest If branches as DAGs inside DAGs.
+/// Sub-DAG nesting shared by the emitters: both nest If branches and loops as DAGs inside DAGs.
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,21 @@ std::pair<int, const std::string*> lift_dependency(const Scopes& scopes, int a_s
         lift_b();
     }
     return {a, b};
+}
+
+/// The names a DAG task waits for, sorted and unique, as a YAML sequence.
+///
+/// @code
+/// task.set("dependencies", sorted_names(deps));
+/// @endcode
+inline doc::Node sorted_names(std::vector<const std::string*>& names) {
+    auto less = [](const std::string* a, const std::string* b) { return *a < *b; };
+    auto same = [](const std::string* a, const std::string* b) { return *a == *b; };
+    std::sort(names.begin(), names.end(), less);
+    names.erase(std::unique(names.begin(), names.end(), same), names.end());
+    doc::Node out = doc::Node::seq();
+    for (const std::string* n : names) out.push(*n);
+    return out;
 }
 
 /// A group with kfp's number for it (`condition-N`, `for-loop-N`), and for a loop over a literal

@@ -10,6 +10,7 @@
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/time_format.hpp"
 #include "pipecc/graph/unique_names.hpp"
+#include "../condition_text.hpp"
 #include "../scope_tree.hpp"
 #include "../kubernetes_objects.hpp"
 
@@ -326,49 +327,23 @@ std::string when_string(std::string_view text) {
 // run-time strings quoted after substitution (`"{{tasks.flip.outputs.parameters.Output}}" ==
 // "heads"`), numbers and Bools bare.
 void append_when(std::string& out, const Ctx& c, int s, const Expr& e) {
-    if (auto* cmp = e.as<node::Compare>()) {
-        auto operand = [&](const Expr& v) {
-            std::string text;
-            if (auto* lit = v.as<node::Literal>()) {
-                out += v.type == Type::String ? when_string(lit->value.as_string()) : scalar_text(lit->value);
-                return;
-            } else if (auto* p = v.as<node::Param>()) {
-                text = "{{workflow.parameters." + p->name + "}}";
-            } else if (auto* o = v.as<node::TaskOutput>()) {
-                text = c.output_ref(s, *o, false);
-            } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
-                text = c.item_ref(s, v);
-            } else {
-                throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
-            }
-            if (v.type == Type::String) out += '"';
-            out += text;
-            if (v.type == Type::String) out += '"';
-        };
-        operand(*cmp->lhs);
-        out += ' ';
-        out += compare_op_text(cmp->op);
-        out += ' ';
-        operand(*cmp->rhs);
-        return;
-    }
-    auto* logic = e.as<node::Logic>();
-    if (!logic) throw InternalError("a condition that is not a comparison: " + to_debug_string(e));
-    auto part = [&](const Expr& inner, bool parens) {
-        if (parens) out += "(";
-        append_when(out, c, s, inner);
-        if (parens) out += ")";
-    };
-    auto is = [](const Expr& x, node::LogicOp op) { auto* l = x.as<node::Logic>(); return l && l->op == op; };
-    if (logic->op == node::LogicOp::Not) {
-        out += "!";
-        part(*logic->lhs, true);
-        return;
-    }
-    const node::LogicOp other = logic->op == node::LogicOp::And ? node::LogicOp::Or : node::LogicOp::And;
-    part(*logic->lhs, is(*logic->lhs, other));
-    out += logic->op == node::LogicOp::And ? " && " : " || ";
-    part(*logic->rhs, is(*logic->rhs, other));
+    backends::append_condition(out, e, [&](std::string& text, const Expr& v) {
+        if (auto* lit = v.as<node::Literal>()) {
+            text += v.type == Type::String ? when_string(lit->value.as_string()) : scalar_text(lit->value);
+            return;
+        }
+        if (v.type == Type::String) text += '"';
+        if (auto* p = v.as<node::Param>()) {
+            text += "{{workflow.parameters." + p->name + "}}";
+        } else if (auto* o = v.as<node::TaskOutput>()) {
+            text += c.output_ref(s, *o, false);
+        } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
+            text += c.item_ref(s, v);
+        } else {
+            throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
+        }
+        if (v.type == Type::String) text += '"';
+    });
 }
 
 Node ports_section(const Component& c, bool inputs) {
@@ -648,14 +623,6 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
     return tmpl;
 }
 
-Node names_seq(std::vector<const std::string*>& names) {
-    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
-                names.end());
-    Node out = Node::seq();
-    for (const std::string* n : names) out.push(*n);
-    return out;
-}
 
 // `deps`: the names the task waits for in its own DAG.
 Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std::vector<const std::string*>& deps) {
@@ -663,7 +630,7 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std
     Node task = Node::map();
     task.set("name", t.name);
     task.set("template", template_name);
-    if (!deps.empty()) task.set("dependencies", names_seq(deps));
+    if (!deps.empty()) task.set("dependencies", backends::sorted_names(deps));
     if (t.hook == Hook::Success) task.set("when", "{{workflow.status}} == Succeeded");
     if (t.hook == Hook::Failure) task.set("when", "{{workflow.status}} != Succeeded");
     Node params = Node::seq();
@@ -810,7 +777,7 @@ doc::Node emit(const Graph& g, const Options& options) {
         const bool wrapped = loop_sources[s].first && parallelism > 0;
         const std::string wrapper_name = wrapped ? template_names.claim(scope.template_name + "-parallelism") : std::string();
         Node task = Node::map().set("name", scope.task_name).set("template", wrapped ? wrapper_name : scope.template_name);
-        if (!scope.deps.empty()) task.set("dependencies", names_seq(scope.deps));
+        if (!scope.deps.empty()) task.set("dependencies", backends::sorted_names(scope.deps));
         if (!whens[s].empty()) task.set("when", std::move(whens[s]));
         if (wrapped) {
             // Argo limits parallelism per template, so a limited loop runs in a DAG of its own

@@ -7,6 +7,7 @@
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/unique_names.hpp"
 #include "../kubernetes_objects.hpp"
+#include "../condition_text.hpp"
 #include "../scope_tree.hpp"
 
 namespace pipecc::kfp {
@@ -647,14 +648,6 @@ Node kubernetes_config(const Task& t) {
     return out;
 }
 
-Node names_seq(std::vector<const std::string*>& names) {
-    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
-                names.end());
-    Node out = Node::seq();
-    for (const std::string* n : names) out.push(*n);
-    return out;
-}
 
 Node task_spec(Context& ctx, const Task& t, const std::string& component_name, std::vector<const std::string*>& deps) {
     const Graph& g = ctx.g;
@@ -664,7 +657,7 @@ Node task_spec(Context& ctx, const Task& t, const std::string& component_name, s
     TaskInputs inputs(ctx, t);
     for (const auto& b : t.args) inputs.bind(b.input, *b.value);
     if (t.hook == Hook::None) {
-        if (!deps.empty()) spec.set("dependentTasks", names_seq(deps));
+        if (!deps.empty()) spec.set("dependentTasks", backends::sorted_names(deps));
     } else {
         // The KFP backend runs these as Argo exit hooks of the exit handler, which nothing else
         // can wait for; and the driver reads the final status from the first dependency.
@@ -726,62 +719,37 @@ void append_python_json(std::string& out, const Node& v) {
 // CEL over the condition task's inputs, as the kfp SDK writes it: numbers are read with int()
 // or double(), since the inputs hold JSON values.
 void append_cel(std::string& out, Context& ctx, int s, const Expr& e) {
-    if (auto* cmp = e.as<node::Compare>()) {
-        auto operand = [&](const Expr& v) {
-            if (auto* lit = v.as<node::Literal>()) {
-                if (v.type != Type::String) {
-                    out += scalar_text(lit->value);
-                    return;
-                }
-                out += '\'';
-                for (char ch : lit->value.as_string()) {
-                    if (ch == '\\' || ch == '\'') out += '\\';
-                    out += ch;
-                }
-                out += '\'';
+    backends::append_condition(out, e, [&](std::string& text, const Expr& v) {
+        if (auto* lit = v.as<node::Literal>()) {
+            if (v.type != Type::String) {
+                text += scalar_text(lit->value);
                 return;
             }
-            std::string channel;
-            if (auto* p = v.as<node::Param>()) {
-                channel = ctx.param_in(s, p->name);
-            } else if (auto* o = v.as<node::TaskOutput>()) {
-                channel = ctx.output_channel(s, *o, v.type);
-            } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
-                channel = ctx.item_channel_in(s, v);
-            } else {
-                throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
+            text += '\'';
+            for (char ch : lit->value.as_string()) {
+                if (ch == '\\' || ch == '\'') text += '\\';
+                text += ch;
             }
-            const bool number = v.type == Type::Int || v.type == Type::Float;
-            if (number) out += v.type == Type::Int ? "int(" : "double(";
-            out += "inputs.parameter_values['";
-            out += channel;
-            out += "']";
-            if (number) out += ')';
-        };
-        operand(*cmp->lhs);
-        out += ' ';
-        out += compare_op_text(cmp->op);
-        out += ' ';
-        operand(*cmp->rhs);
-        return;
-    }
-    auto* logic = e.as<node::Logic>();
-    if (!logic) throw InternalError("a condition that is not a comparison: " + to_debug_string(e));
-    auto part = [&](const Expr& inner, bool parens) {
-        if (parens) out += "(";
-        append_cel(out, ctx, s, inner);
-        if (parens) out += ")";
-    };
-    auto is = [](const Expr& x, node::LogicOp op) { auto* l = x.as<node::Logic>(); return l && l->op == op; };
-    if (logic->op == node::LogicOp::Not) {
-        out += "!";
-        part(*logic->lhs, true);
-        return;
-    }
-    const node::LogicOp other = logic->op == node::LogicOp::And ? node::LogicOp::Or : node::LogicOp::And;
-    part(*logic->lhs, is(*logic->lhs, other));
-    out += logic->op == node::LogicOp::And ? " && " : " || ";
-    part(*logic->rhs, is(*logic->rhs, other));
+            text += '\'';
+            return;
+        }
+        std::string channel;
+        if (auto* p = v.as<node::Param>()) {
+            channel = ctx.param_in(s, p->name);
+        } else if (auto* o = v.as<node::TaskOutput>()) {
+            channel = ctx.output_channel(s, *o, v.type);
+        } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
+            channel = ctx.item_channel_in(s, v);
+        } else {
+            throw InternalError("a condition operand that is not a value: " + to_debug_string(v));
+        }
+        const bool number = v.type == Type::Int || v.type == Type::Float;
+        if (number) text += v.type == Type::Int ? "int(" : "double(";
+        text += "inputs.parameter_values['";
+        text += channel;
+        text += "']";
+        if (number) text += ')';
+    });
 }
 
 // The sub-DAGs, numbered like the kfp SDK's groups: the exit handler first, then the If
@@ -889,7 +857,7 @@ Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t
     Node task = Node::map()
                     .set("componentRef", Node::map().set("name", scope.component))
                     .set("taskInfo", Node::map().set("name", scope.task_name));
-    if (!scope.deps.empty()) task.set("dependentTasks", names_seq(scope.deps));
+    if (!scope.deps.empty()) task.set("dependentTasks", backends::sorted_names(scope.deps));
     if (!scope.input_params.empty() || !scope.input_artifacts.empty()) {
         Node inputs = Node::map();
         if (!scope.input_artifacts.empty()) inputs.set("artifacts", std::move(scope.input_artifacts));

@@ -153,4 +153,18 @@ TEST_CASE("kfp parity: loops over a parameter, a task output and a literal list 
     check_parity(p, "parallel_and_nested__pipeline_with_loops.yaml");
 }
 
+TEST_CASE("kfp parity: importers with a constant and a parameter URI, one inside an If", "[parity][importer]") {
+    // kfp's pipeline_with_importer.
+    const auto train = component("train").input<Dataset>("dataset").output<Model>("model").output<String>("scalar");
+    Pipeline p("pipeline-with-importer");
+    auto dataset2 = p.param<String>("dataset2", "gs://ml-pipeline-playground/shakespeare2.txt");
+    auto imported = p.importer<Dataset>("gs://ml-pipeline-playground/shakespeare1.txt", {{"key", "value"}});
+    auto train1 = p.add(train).arg("dataset", imported.output<Dataset>("artifact"));
+    p.If(train1.output<String>("scalar") == "123", [&] {
+        auto second = p.importer<Dataset>(dataset2, nlohmann::json::object(), true);
+        p.add(train).arg("dataset", second.output<Dataset>("artifact"));
+    });
+    check_parity(p, "pipeline_with_importer.yaml");
+}
+
 }  // namespace pipecc::test

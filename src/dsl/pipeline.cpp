@@ -223,6 +223,17 @@ Task Pipeline::on_failure(const Component& component, std::string name) {
     return add_task(component, std::move(name), graph::Hook::Failure);
 }
 
+Pipeline& Pipeline::pipeline_root(std::string uri) {
+    state_->graph.pipeline_root = std::move(uri);
+    return *this;
+}
+
+Pipeline& Pipeline::artifact_repository(std::string key, std::string config_map) {
+    state_->graph.artifact_repository_key = std::move(key);
+    state_->graph.artifact_repository_config_map = std::move(config_map);
+    return *this;
+}
+
 Pipeline& Pipeline::schedule(std::string cron, std::string time_zone) {
     state_->graph.schedule = graph::Schedule{std::move(cron), std::move(time_zone)};
     return *this;
@@ -233,6 +244,18 @@ Branches Pipeline::If(const Condition& condition, const std::function<void()>& b
     const graph::GroupId group = add_group(s, graph::GroupKind::Condition, s.current_group, condition.expr());
     run_in_group(s, group, body);
     return Branches(state_, group, condition.expr());
+}
+
+Task Pipeline::add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann::json& metadata, bool reimport) {
+    if (!metadata.is_object()) {
+        throw Error("an importer's metadata must be a JSON object", Where{.pipeline = state_->graph.name});
+    }
+    graph::Component spec;
+    spec.name = "importer";
+    spec.inputs.push_back({.name = "uri", .type = graph::Type::String});
+    spec.outputs.push_back({.name = "artifact", .type = type});
+    spec.importer = graph::Importer{metadata.empty() ? doc::Node() : detail::to_node(metadata), reimport};
+    return add(Component(std::move(spec))).arg("uri", Value<String>(std::move(uri)));
 }
 
 Loop Pipeline::add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body) {

@@ -463,6 +463,13 @@ void check_bindings(Graph& g) {
 }
 
 // --- settings ------------------------------------------------------------------------------------
+// A config map's name or one of its keys: letters, digits, '-', '_' and '.'.
+bool valid_config_key(std::string_view s) {
+    return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return c < 0x80 && (std::isalnum(c) || c == '-' || c == '_' || c == '.');
+    });
+}
+
 void check_quantity(const Graph& g, const Task& t, const std::string& what, const std::string& q,
                     double max) {
     if (q.empty()) return;
@@ -478,7 +485,7 @@ void check_quantity(const Graph& g, const Task& t, const std::string& what, cons
 
 void check_settings(Graph& g) {
     for (const auto& c : g.components) {
-        if (c.image.empty()) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
+        if (c.image.empty() && !c.importer) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
         for (const auto& e : c.env) {
             if (!valid_env_name(e.name)) {
                 throw Error("component '" + c.name + "': env var name '" + e.name + "' is not valid",
@@ -534,6 +541,22 @@ void check_settings(Graph& g) {
                         at_task(g, t));
         }
         if (t.timeout_seconds < 0) throw Error("timeout must be positive", at_task(g, t));
+    }
+    if (!g.pipeline_root.empty()) {
+        const std::size_t scheme = g.pipeline_root.find("://");
+        const bool spaces = g.pipeline_root.find_first_of(" \t\r\n") != std::string::npos;
+        if (scheme == std::string::npos || scheme == 0 || scheme + 3 == g.pipeline_root.size() || spaces) {
+            throw Error("pipeline root '" + g.pipeline_root + "' is not a URI such as gs://bucket/root or s3://bucket/root",
+                        at_pipeline(g));
+        }
+    }
+    if (!g.artifact_repository_config_map.empty() && g.artifact_repository_key.empty()) {
+        throw Error("an artifact repository needs its key in the config map", at_pipeline(g));
+    }
+    for (const auto* name : {&g.artifact_repository_key, &g.artifact_repository_config_map}) {
+        if (!name->empty() && !valid_config_key(*name)) {
+            throw Error("artifact repository '" + *name + "' is not a Kubernetes config map name or key", at_pipeline(g));
+        }
     }
     if (g.schedule) {
         if (auto err = check_cron(g.schedule->cron)) throw Error(*err, at_pipeline(g));

@@ -180,6 +180,22 @@ public:
     /// with a "-2", "-3", ... suffix.
     Task add(const Component& component, std::string name = {});
 
+    /// Adds an importer: a task that registers an existing artifact at `uri` (a literal or a
+    /// parameter) as its output "artifact" of type T, with `metadata`, for tasks to read. KFP: an
+    /// `importer` executor (`reimport` registers it again if the URI is known). Argo: no pod; the
+    /// readers fetch it from the URI, which must be a literal gs://, s3:// or http(s):// URI.
+    ///
+    /// @code
+    /// auto data = p.importer<Dataset>("gs://bucket/train.csv", {{"source", "bigquery"}}).output<Dataset>("artifact");
+    /// p.add(train).arg("data", data);
+    /// @endcode
+    template <TypeTag T>
+        requires(graph::is_artifact(T::type))
+    Task importer(const Value<String>& uri, const nlohmann::json& metadata = nlohmann::json::object(),
+                  bool reimport = false) {
+        return add_importer(uri.expr(), T::type, metadata, reimport);
+    }
+
     /// Adds a task that runs after all the others, whatever happened: an exit handler. It may
     /// read `run::status()`.
     ///
@@ -218,6 +234,17 @@ public:
         requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
     Loop parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body);
 
+    /// Where KFP and Vertex write the run's artifacts (IR `defaultPipelineRoot`). Argo has no
+    /// URI for this: name its artifact repository with `artifact_repository` as well.
+    ///
+    /// @code
+    /// p.pipeline_root("gs://my-bucket/pipeline-root").artifact_repository("gcs-pipelines");
+    /// @endcode
+    Pipeline& pipeline_root(std::string uri);
+    /// Argo: the artifact repository the run's artifacts go to, by its key in config map
+    /// `config_map` (Argo's default "artifact-repositories" when empty): `artifactRepositoryRef`.
+    Pipeline& artifact_repository(std::string key, std::string config_map = {});
+
     /// Runs the pipeline on a 5-field cron schedule in an IANA time zone.
     /// Argo: a CronWorkflow. KFP IR: recorded in the file's header for `pipecc deploy`.
     ///
@@ -234,6 +261,7 @@ public:
 
 private:
     friend class Branches;
+    Task add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann::json& metadata, bool reimport);
     Loop add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body);
     Task add_task(const Component& component, std::string name, graph::Hook hook);
     graph::ExprPtr add_param(graph::Port port);

@@ -41,6 +41,13 @@ struct SecretEnv {
     bool optional = false;
 };
 
+/// What makes a component an importer: it runs no container but registers an existing artifact
+/// (input `uri`) as its output `artifact`.
+struct Importer {
+    doc::Node metadata{};   ///< a map of metadata for the artifact, or null
+    bool reimport = false;  ///< KFP: register it again even if this URI is known
+};
+
 /// A container component: a reusable template that tasks instantiate.
 struct Component {
     std::string name{};
@@ -51,6 +58,7 @@ struct Component {
     std::vector<EnvVar> env{};
     std::vector<Port> inputs{};
     std::vector<Port> outputs{};
+    std::optional<Importer> importer{};  ///< set for an importer, which has no image
 
     const Port* find_input(std::string_view n) const;
     const Port* find_output(std::string_view n) const;
@@ -158,6 +166,12 @@ struct Graph {
     /// groups[0] is the body; the others are conditions and branches.
     std::vector<Group> groups{Group{}};
     std::optional<Schedule> schedule{};
+    /// Where KFP writes the run's artifacts (IR `defaultPipelineRoot`), e.g. "gs://bucket/root".
+    std::string pipeline_root{};
+    /// Argo's counterpart: the artifact repository, by its key in a config map
+    /// (`spec.artifactRepositoryRef`; the config map defaults to Argo's "artifact-repositories").
+    std::string artifact_repository_key{};
+    std::string artifact_repository_config_map{};
     /// The image of the resolver step that formats run-time values where an engine cannot; it
     /// needs a POSIX shell, GNU date and tzdata.
     std::string resolver_image = "debian:bookworm-20241111-slim";

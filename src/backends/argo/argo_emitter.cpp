@@ -1,6 +1,7 @@
 #include <cctype>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -624,6 +625,42 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
 }
 
 
+// Argo has no importer step: a task reading an imported artifact fetches it from its URI itself,
+// so the URI must be one Argo can fetch, known when the workflow is written.
+Node imported_artifact(const Graph& g, const Task& importer, const std::string& input) {
+    const auto binding = std::find_if(importer.args.begin(), importer.args.end(), [](const Binding& b) { return b.input == "uri"; });
+    const auto* lit = binding == importer.args.end() ? nullptr : binding->value->as<node::Literal>();
+    if (!lit) {
+        throw Error("on Argo, an importer's URI must be a literal: Argo fetches it into the reading task's pod",
+                    at(g, importer, "uri"));
+    }
+    if (!g.component_of(importer).importer->metadata.is_null()) {
+        throw Error("importer metadata is KFP only: Argo keeps no artifact records to hold it", at(g, importer));
+    }
+    const std::string& uri = lit->value.as_string();
+    Node artifact = Node::map().set("name", input);
+    auto bucket_and_key = [&](std::size_t scheme_length, const char* kind) {
+        const std::size_t slash = uri.find('/', scheme_length);
+        if (slash == std::string::npos || slash == scheme_length || slash + 1 == uri.size()) {
+            throw Error("importer URI '" + uri + "' needs a bucket and a key", at(g, importer, "uri"));
+        }
+        artifact.set(kind, Node::map()
+                               .set("bucket", uri.substr(scheme_length, slash - scheme_length))
+                               .set("key", uri.substr(slash + 1)));
+    };
+    if (uri.rfind("gs://", 0) == 0) {
+        bucket_and_key(5, "gcs");
+    } else if (uri.rfind("s3://", 0) == 0) {
+        bucket_and_key(5, "s3");
+    } else if (uri.rfind("https://", 0) == 0 || uri.rfind("http://", 0) == 0) {
+        artifact.set("http", Node::map().set("url", uri));
+    } else {
+        throw Error("on Argo, an importer's URI must be gs://, s3:// or http(s):// (got '" + uri + "')",
+                    at(g, importer, "uri"));
+    }
+    return artifact;
+}
+
 // `deps`: the names the task waits for in its own DAG.
 Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std::vector<const std::string*>& deps) {
     const Graph& g = c.g;
@@ -649,7 +686,12 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std
         if (is_artifact(e.type)) {
             auto* o = e.as<node::TaskOutput>();
             if (!o) throw Error("the Argo target passes artifacts only from task outputs", at(g, t, b.input));
-            artifacts.push(Node::map().set("name", b.input).set("from", c.output_ref(c.scope_of(t), *o, true)));
+            const Task& producer = g.tasks[o->task];
+            if (g.component_of(producer).importer) {
+                artifacts.push(imported_artifact(g, producer, b.input));
+            } else {
+                artifacts.push(Node::map().set("name", b.input).set("from", c.output_ref(c.scope_of(t), *o, true)));
+            }
             continue;
         }
         std::string text;
@@ -725,8 +767,24 @@ doc::Node emit(const Graph& g, const Options& options) {
 
     std::unordered_map<std::string, std::string> template_by_key;
     std::vector<const std::string*> deps;
+    // A task waits for what an importer it reads would have waited for, since importers are
+    // not steps on Argo.
+    std::function<void(const Task&, const Task&)> wait_for = [&](const Task& t, const Task& dep) {
+        if (g.component_of(dep).importer) {
+            for (TaskId d : dep.deps) wait_for(t, g.tasks[d]);
+            return;
+        }
+        if (t.hook != Hook::None) {
+            // Hooks run in the exit DAG after the body: only their order among themselves remains.
+            if (dep.hook != Hook::None) deps.push_back(&dep.name);
+            return;
+        }
+        auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
+        (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
+    };
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
+        if (g.component_of(t).importer) continue;
         std::string key = std::to_string(t.component) + '#' + settings_key(g, t);
         auto [it, inserted] = template_by_key.try_emplace(std::move(key));
         if (inserted) {
@@ -734,16 +792,7 @@ doc::Node emit(const Graph& g, const Options& options) {
             templates.push(container_template(g, t, it->second));
         }
         deps.clear();
-        for (TaskId d : t.deps) {
-            const Task& dep = g.tasks[d];
-            if (t.hook != Hook::None) {
-                // Hooks run in the exit DAG after the body: only their order among themselves remains.
-                if (dep.hook != Hook::None) deps.push_back(&dep.name);
-                continue;
-            }
-            auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
-            (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
-        }
+        for (TaskId d : t.deps) wait_for(t, g.tasks[d]);
         Node task = dag_task(ctx, t, it->second, deps);
         (t.hook == Hook::None ? scopes.list[ctx.scope_of(t)].tasks : exit_tasks).push(std::move(task));
     }
@@ -869,6 +918,16 @@ doc::Node emit(const Graph& g, const Options& options) {
             params.push(std::move(entry));
         }
         spec.set("arguments", Node::map().set("parameters", std::move(params)));
+    }
+    if (!g.pipeline_root.empty() && g.artifact_repository_key.empty()) {
+        throw Error("pipeline_root('" + g.pipeline_root + "') has no Argo form: name the Argo artifact repository "
+                    "for the same place with artifact_repository(key)",
+                    Where{.pipeline = g.name});
+    }
+    if (!g.artifact_repository_key.empty()) {
+        Node ref = Node::map();
+        if (!g.artifact_repository_config_map.empty()) ref.set("configMap", g.artifact_repository_config_map);
+        spec.set("artifactRepositoryRef", std::move(ref.set("key", g.artifact_repository_key)));
     }
     spec.set("templates", std::move(templates));
     // Argo sets pull secrets for the whole workflow: every pod gets each task's.

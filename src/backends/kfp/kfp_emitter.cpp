@@ -542,6 +542,24 @@ Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
     return Node::map().set("container", std::move(container));
 }
 
+// An importer's executor: the URI as a constant when it is a literal, else read from the task's
+// `uri` input at run time.
+Node importer_executor(const Component& c, const Task& t) {
+    const auto binding = std::find_if(t.args.begin(), t.args.end(), [](const Binding& b) { return b.input == "uri"; });
+    if (binding == t.args.end()) throw InternalError("an importer task without its uri");
+    Node uri = Node::map();
+    if (auto* lit = binding->value->as<node::Literal>()) {
+        uri.set("constant", lit->value);
+    } else {
+        uri.set("runtimeParameter", "uri");
+    }
+    Node importer = Node::map().set("artifactUri", std::move(uri));
+    if (!c.importer->metadata.is_null()) importer.set("metadata", ir_value(c.importer->metadata));
+    if (c.importer->reimport) importer.set("reimport", true);
+    importer.set("typeSchema", artifact_type(c.outputs.front().type));
+    return Node::map().set("importer", std::move(importer));
+}
+
 // A Kubernetes object named by a constant: kfp-kubernetes writes the name in both its old field
 // (read by backends before 2.4) and its `...Parameter` form (read by later ones).
 void set_name(Node& entry, const char* field, const std::string& name) {
@@ -902,7 +920,7 @@ Documents emit(const Graph& g, const Options& options) {
         if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
         if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
         components.set(comp_name, std::move(comp));
-        executors.set(exec_name, executor(c, *cached, t));
+        executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, *cached, t));
         deps.clear();
         if (t.hook == Hook::None) {
             for (TaskId d : t.deps) add_dependency(ctx, t, g.tasks[d], deps);
@@ -960,6 +978,7 @@ Documents emit(const Graph& g, const Options& options) {
     Documents out;
     out.pipeline_spec = Node::map();
     if (!components.empty()) out.pipeline_spec.set("components", std::move(components));
+    if (!g.pipeline_root.empty()) out.pipeline_spec.set("defaultPipelineRoot", g.pipeline_root);
     if (!executors.empty()) out.pipeline_spec.set("deploymentSpec", Node::map().set("executors", std::move(executors)));
     out.pipeline_spec.set("pipelineInfo", std::move(info));
     out.pipeline_spec.set("root", std::move(root));

@@ -9,7 +9,12 @@ SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 EXAMPLES := $(basename $(notdir $(wildcard examples/*.cpp)))
 
-.PHONY: deps build build-asan demo test test-asan clean
+# `make fuzz` (not part of `make test`) builds the libFuzzer targets of fuzz/ with clang in
+# $(FUZZ_BUILD) and runs each for FUZZ_SECONDS; see fuzz/README.md.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps build build-asan demo test test-asan fuzz clean
 
 deps:
 	@.ci/install-deps
@@ -39,6 +44,18 @@ test: build
 test-asan: build-asan
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --label-exclude build-independent
+
+fuzz:
+	@.ci/install-deps clang libclang-rt-14-dev
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIPECC_FUZZ=ON \
+	  -DPIPECC_BUILD_TESTS=OFF -DPIPECC_BUILD_EXAMPLES=OFF -DPIPECC_BUILD_BENCH=OFF > /dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@status=0; for t in $$(cat $(FUZZ_BUILD)/fuzz/targets.txt); do \
+	  mkdir -p $(FUZZ_BUILD)/crashes/$$t && echo "fuzzing $$t for $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_BUILD)/fuzz/$$t $(FUZZ_BUILD)/corpus/$$t -dict=fuzz/yaml.dict -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
+	  || { status=1; echo "$$t: see $(FUZZ_BUILD)/crashes/$$t/"; }; \
+	done; exit $$status
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) out

@@ -657,7 +657,7 @@ std::string alias_bomb() {
 
 std::vector<Bad> bad_files() {
     return {
-        {"bad YAML", "name: t\ninputs: [a, b\nimplementation: {}\n", 3, 15, "invalid YAML: end of sequence flow not found"},
+        {"bad YAML", "name: t\ninputs: [a, b\nimplementation: {}\n", 2, 9, "invalid YAML: end of sequence flow not found"},
         // yaml-cpp 0.7 alone would loop forever on these.
         {"stray comma after a document", "[a], b\n", 1, 4, "invalid YAML: a ',' outside a [...] list or {...} map"},
         {"stray comma at the start", "# license\n, either express\nname: t\n", 2, 1, "a ',' outside"},

@@ -373,7 +373,7 @@ graph::Component Ir::load() {
     const YAML::Node image = Source::get(container, "image");
     if (!image.IsDefined() || is_plain_null(image)) src_.fail(container, "the container has no image");
     c_.image = src_.str(image, "image");
-    if (c_.image.empty()) src_.fail(image, "the container's image is empty");
+    check_image(src_, image, c_.image);
     for (auto [key_name, into] : {std::pair<const char*, std::vector<ExprPtr>*>{"command", &c_.command}, {"args", &c_.args}}) {
         const YAML::Node list = Source::get(container, key_name);
         if (!list.IsDefined() || list.IsNull()) continue;

@@ -429,7 +429,7 @@ graph::Component V1::load() {
     const YAML::Node image = Source::get(container, "image");
     if (!image.IsDefined() || is_plain_null(image)) src_.fail(container, "the container has no image");
     c.image = src_.str(image, "image");
-    if (c.image.empty()) src_.fail(image, "the container's image is empty");
+    check_image(src_, image, c.image);
 
     std::vector<Item> command, args;
     for (auto [key, into] : {std::pair<const char*, std::vector<Item>*>{"command", &command}, {"args", &args}}) {

@@ -77,7 +77,10 @@ std::string kfp_k8s_name(std::string_view name);
 void check_port_name(const Source& src, const YAML::Node& at, const std::string& name, const std::string& what);
 /// Checks an env var name (letters, digits and '_', not starting with a digit).
 void check_env_name(const Source& src, const YAML::Node& at, const std::string& name);
-/// Refuses literal command-line text containing "{{", which engines read as a placeholder.
+/// Refuses an empty image, and one containing "{{", which engines would resolve at run time.
+void check_image(const Source& src, const YAML::Node& at, const std::string& image);
+/// Refuses literal command-line text containing "{{", or starting like the KFP driver's JSON
+/// placeholders ({"IfPresent": or {"Concat":), which engines read as placeholders.
 void check_literal(const Source& src, const YAML::Mark& at, const std::string& text);
 
 /// A finite integer or float from text, or nullopt.

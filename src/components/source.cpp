@@ -115,8 +115,10 @@ std::string describe_yaml_error(const std::string& msg) {
         {"end of sequence flow not found", "a '[' list has no closing ']'"},
         {"illegal map value", "a ':' where no map can start: quote the text or fix the indentation"},
         {"illegal block entry", "a '- ' list item where no list can start: check the indentation"},
-        {"unknown anchor", "an alias (*name) refers to no anchor (&name)"},
-        {"end of string", "a quoted string has no closing quote"},
+        {"the referenced anchor is not defined", "an alias (*name) refers to no anchor (&name)"},
+        {"illegal EOF in scalar", "a quoted string has no closing quote"},
+        {"illegal flow end", "a ']' or '}' that closes no '[' list or '{' map"},
+        {"invalid unicode", "a \\u or \\U escape that names no Unicode character"},
     };
     for (const auto& [needle, hint] : hints) {
         if (msg.find(needle) != std::string::npos) return "invalid YAML: " + msg + " (" + std::string(hint) + ")";
@@ -124,21 +126,76 @@ std::string describe_yaml_error(const std::string& msg) {
     return "invalid YAML: " + msg;
 }
 
-// Counts documents as yaml-cpp parses them. yaml-cpp 0.7 never consumes a ',' left at a
-// document's top level ("[a], b"): YAML::LoadAll then returns empty documents forever. Parsing
-// once with a document limit first turns that into an error.
-class DocumentCounter : public YAML::EventHandler {
+// Whether the quoted scalar whose opening quote is at `open` has its closing quote.
+bool quote_closed(std::string_view text, std::size_t open) {
+    const char quote = text[open];
+    for (std::size_t i = open + 1; i < text.size(); ++i) {
+        if (quote == '"' && text[i] == '\\') {
+            ++i;
+        } else if (text[i] == quote) {
+            if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+                ++i;  // '' is a quote inside a single-quoted string
+            } else {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// A first pass over the events, for what yaml-cpp 0.7 gets wrong:
+// - it never consumes a ',' left at a document's top level ("[a], b"): YAML::LoadAll then returns
+//   empty documents forever. Counting documents with a limit turns that into an error.
+// - it reads a quoted string left open until the end of a file that ends in a newline as if it
+//   were closed there.
+// - it reports an unclosed '[' or '{' at the end of the file; the open flow collections kept
+//   here let the error point at the bracket instead.
+// - it recurses up to 2000 levels deep and then reports "bad file" somewhere past the place.
+class FirstPass : public YAML::EventHandler {
 public:
+    FirstPass(const Source& src, std::string_view text) : src_(src), text_(text) {}
+
     std::vector<YAML::Mark> starts;
+    std::optional<YAML::Mark> unclosed_quote;
+    std::vector<YAML::Mark> open_flows;
+
     void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+        if (unclosed_quote || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text_.size()) return;
+        const auto pos = static_cast<std::size_t>(mark.pos);
+        if ((text_[pos] == '"' || text_[pos] == '\'') && !quote_closed(text_, pos)) unclosed_quote = mark;
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value style) override {
+        open(mark, style);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value style) override {
+        open(mark, style);
+    }
+    void OnMapEnd() override { close(); }
+
+private:
+    void open(const YAML::Mark& mark, YAML::EmitterStyle::value style) {
+        // Here, before yaml-cpp recurses thousands of levels deep: the same limit as Source::walk.
+        if (styles_.size() >= static_cast<std::size_t>(kMaxDepth)) {
+            src_.fail(mark, "the YAML is nested more than " + std::to_string(kMaxDepth) + " levels deep");
+        }
+        styles_.push_back(style == YAML::EmitterStyle::Flow);
+        if (styles_.back()) open_flows.push_back(mark);
+    }
+    void close() {
+        if (styles_.empty()) return;
+        if (styles_.back()) open_flows.pop_back();
+        styles_.pop_back();
+    }
+
+    const Source& src_;
+    std::string_view text_;
+    std::vector<bool> styles_;  // whether each open collection is a flow one
 };
 
 constexpr std::size_t kMaxDocuments = 3;  // component files hold one or two
@@ -158,31 +215,47 @@ Source::Source(std::string_view text, std::string file) : text_(text), file_(std
         const auto [line, column] = position_of(text_, bad + skip);
         throw Error(why, Where{.file = file_, .line = line, .column = column});
     }
+    auto yaml_error = [&](const YAML::Exception& e) {
+        const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+        if (line > 0) {
+            if (std::size_t tab = indenting_tab(text_, line); tab != std::string_view::npos) {
+                const auto [tl, tc] = position_of(text_, tab);
+                return Error("a tab indents this line; YAML indentation must use spaces (" + e.msg + ")",
+                             Where{.file = file_, .line = tl, .column = tc});
+            }
+        }
+        return Error(describe_yaml_error(e.msg),
+                     Where{.file = file_, .line = line, .column = e.mark.is_null() ? 0 : e.mark.column + 1});
+    };
+    const std::string kUnclosedQuote = "invalid YAML: a quoted string has no closing quote";
+    // yaml-cpp's marks count bytes after the byte order mark.
+    FirstPass counter(*this, std::string_view(text_).substr(skip));
     try {
         std::istringstream in(text_);
         YAML::Parser parser(in);
-        DocumentCounter counter;
         while (parser.HandleNextDocument(counter)) {
             if (counter.starts.size() <= kMaxDocuments) continue;
             const YAML::Mark& m = counter.starts.back();
-            const bool comma = m.pos >= 0 && static_cast<std::size_t>(m.pos) < text_.size() && text_[m.pos] == ',';
+            const bool comma = m.pos >= 0 && static_cast<std::size_t>(m.pos) + skip < text_.size() &&
+                               text_[m.pos + skip] == ',';
             throw Error(comma ? "invalid YAML: a ',' outside a [...] list or {...} map"
                               : "the file holds more than " + std::to_string(kMaxDocuments - 1) +
                                     " YAML documents; a component file holds one (KFP v1) or two (KFP v2)",
                         at(m));
         }
+    } catch (const YAML::Exception& e) {
+        if (counter.unclosed_quote) throw Error(kUnclosedQuote, at(*counter.unclosed_quote));
+        const bool unclosed_flow = e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+        if (unclosed_flow && !counter.open_flows.empty()) {
+            throw Error(describe_yaml_error(e.msg), at(counter.open_flows.back()));
+        }
+        throw yaml_error(e);
+    }
+    if (counter.unclosed_quote) throw Error(kUnclosedQuote, at(*counter.unclosed_quote));
+    try {
         docs_ = YAML::LoadAll(text_);
     } catch (const YAML::Exception& e) {
-        const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-        if (line > 0) {
-            if (std::size_t tab = indenting_tab(text_, line); tab != std::string_view::npos) {
-                const auto [tl, tc] = position_of(text_, tab);
-                throw Error("a tab indents this line; YAML indentation must use spaces (" + e.msg + ")",
-                            Where{.file = file_, .line = tl, .column = tc});
-            }
-        }
-        throw Error(describe_yaml_error(e.msg),
-                    Where{.file = file_, .line = line, .column = e.mark.is_null() ? 0 : e.mark.column + 1});
+        throw yaml_error(e);
     }
     std::size_t count = 0;
     for (const auto& d : docs_) walk(d, 0, count);
@@ -382,11 +455,24 @@ void check_env_name(const Source& src, const YAML::Node& at, const std::string& 
     if (!ok) src.fail(at, "env var name '" + name + "' is not valid: use letters, digits and '_', not starting with a digit");
 }
 
+void check_image(const Source& src, const YAML::Node& at, const std::string& image) {
+    if (image.empty()) src.fail(at, "the container's image is empty");
+    if (image.find("{{") != std::string::npos) {
+        src.fail(at, "the image '" + image + "' contains '{{', which engines read as a placeholder; write the image "
+                     "reference itself");
+    }
+}
+
 void check_literal(const Source& src, const YAML::Mark& at, const std::string& text) {
     const std::size_t start = text.find_first_not_of(" \t\r\n");
-    if (start != std::string::npos && text.compare(start, 13, "{\"IfPresent\":") == 0) {
+    const std::string_view trimmed = start == std::string::npos ? std::string_view() : std::string_view(text).substr(start);
+    if (trimmed.starts_with("{\"IfPresent\":")) {
         src.fail(at, "literal text starts like {\"IfPresent\": ...}, which the KFP backend would expand as a "
                      "placeholder; use an if placeholder instead");
+    }
+    if (trimmed.starts_with("{\"Concat\":")) {
+        src.fail(at, "literal text starts like {\"Concat\": ...}, which the KFP backend would expand as a "
+                     "placeholder; use a concat placeholder instead");
     }
     if (text.find("{{") == std::string::npos) return;
     std::string shown = text.size() > 80 ? text.substr(0, 77) + "..." : text;

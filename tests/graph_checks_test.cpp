@@ -691,10 +691,13 @@ TEST_CASE("settings: bad secret names and keys are rejected", "[checks][settings
     CHECK_NOTHROW(check(ok));
 }
 
-TEST_CASE("settings: an empty node selector key is rejected", "[checks][settings]") {
+TEST_CASE("settings: node selector keys and values must be label keys and values", "[checks][settings]") {
     Pipeline p("p");
     p.add(component("c"), "b").node_selector("", "pool");
-    CHECK_THROWS_WITH(check(p), Contains("task 'b'") && Contains("node selector key is empty"));
+    CHECK_THROWS_WITH(check(p), Contains("task 'b'") && Contains("node selector key '' is not a valid label key"));
+    Pipeline q("q");
+    q.add(component("c"), "b").node_selector("pool", "a\nb");
+    CHECK_THROWS_WITH(check(q), Contains("task 'b'") && Contains("node selector value 'a\nb' is not a valid label value"));
 }
 
 TEST_CASE("settings: bad retry settings are rejected", "[checks][settings]") {

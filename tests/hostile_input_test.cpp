@@ -4,6 +4,8 @@
 // mistakes the other test files cover one by one appear here in shapes they do not.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -25,6 +27,7 @@ using namespace pipecc;
 using Catch::Contains;
 using test::component;
 using test::error_of;
+using test::consumer;
 
 namespace {
 
@@ -571,5 +574,87 @@ TEST_CASE("hostile output: the pipecc tool leaves the output byte-identical and 
             CHECK(test::read_whole_file(out) == kPrevious);
             CHECK(entries(dir.path()) == std::vector<std::string>{"bad.kfp.yaml", "bad.yaml", "out.yaml"});
         }
+    }
+}
+
+// Found by the hostile-input review: each of these used to reach an engine, or the writers,
+// unchecked (or crash the program).
+TEST_CASE("hostile pipelines: text engines would misread or writers cannot write", "[hostile]") {
+    auto message_of = [](Pipeline& p) {
+        auto err = error_of([&] { (void)check(p); });
+        REQUIRE(err);
+        return err->what();
+    };
+    SECTION("'{{' made by two literal pieces of a concat") {
+        Pipeline p("p");
+        p.add(consumer()).arg("x", concat("{", "{workflow.uid}}"));
+        CHECK_THAT(message_of(p), Contains("input 'x'") && Contains("literal text contains '{{'"));
+    }
+    SECTION("'{{' in an image, an env value, a parameter default and a display name") {
+        Pipeline image("p");
+        image.add(Component("c").image("alpine:{{x}}").command({"true"}));
+        CHECK_THAT(message_of(image), Contains("component 'c'") && Contains("'{{'"));
+        Pipeline env("p");
+        env.add(component("c")).env("A", "{{workflow.name}}");
+        CHECK_THAT(message_of(env), Contains("env var A") && Contains("'{{'"));
+        Pipeline param("p");
+        param.param<String>("x", "{{y}}");
+        param.add(component("c"));
+        CHECK_THAT(message_of(param), Contains("default of parameter 'x'") && Contains("'{{'"));
+        Pipeline shown("p");
+        shown.add(component("c")).display_name("{{x}}");
+        CHECK_THAT(message_of(shown), Contains("display name") && Contains("'{{'"));
+    }
+    SECTION("a command item that KFP would expand as a concat") {
+        Pipeline p("p");
+        p.add(Component("c").image("alpine:3.20").command({"{\"Concat\": [\"a\"]}"}));
+        CHECK_THAT(message_of(p), Contains("{\"Concat\": ...}"));
+    }
+    SECTION("bytes that are not UTF-8 and NUL") {
+        Pipeline name("caf\xE9");
+        name.add(component("c"));
+        CHECK_THAT(message_of(name), Contains("pipeline name: text is not UTF-8"));
+        Pipeline shown("p");
+        shown.add(component("c")).display_name("caf\xE9");
+        CHECK_THAT(message_of(shown), Contains("display name: text is not UTF-8"));
+        Pipeline nul("p");
+        nul.add(consumer()).arg("x", std::string("a\0b", 3));
+        CHECK_THAT(message_of(nul), Contains("input 'x'") && Contains("holds a NUL byte"));
+    }
+    SECTION("a file of the tz database that is not a zone") {
+        Pipeline p("p");
+        p.add(consumer()).arg("x", run::created_at().in_zone("zone.tab").format("%H"));
+        CHECK_THAT(message_of(p), Contains("unknown time zone 'zone.tab'"));
+    }
+    SECTION("NaN and infinity") {
+        auto err = error_of([] { Value<Float> f = std::nan(""); (void)f; });
+        REQUIRE(err);
+        CHECK(err->message() == "a Float literal must be finite, not NaN");
+        Pipeline p("p");
+        auto inf = error_of([&] { p.param<Float>("f", std::numeric_limits<double>::infinity()); });
+        REQUIRE(inf);
+        CHECK(inf->message() == "a Float literal must be finite, not infinity");
+    }
+    SECTION("a value nested 2,000 levels deep, and one that reuses itself") {
+        Pipeline p("p");
+        Value<String> deep = "a";
+        for (int i = 0; i < 2'000; ++i) deep = concat(deep, "b");
+        p.add(consumer()).arg("x", deep);
+        CHECK_THAT(message_of(p), Contains("input 'x'") && Contains("nested more than 1000 levels deep"));
+        Pipeline q("q");
+        Value<String> wide = "a";
+        for (int i = 0; i < 40; ++i) wide = concat(wide, wide);
+        q.add(consumer()).arg("x", wide);
+        CHECK_THAT(message_of(q), Contains("has more than 1000000 parts"));
+    }
+    SECTION("retry settings past what engines hold") {
+        Pipeline p("p");
+        p.add(component("c")).retry(2'000'000'000, std::chrono::seconds(1), 1e308, std::chrono::seconds(INT64_MAX));
+        CHECK_THAT(message_of(p), Contains("retry settings are out of range"));
+    }
+    SECTION("an accelerator type that is not a resource name") {
+        Pipeline p("p");
+        p.add(component("c")).accelerator("nvidia.com/gpu\n- evil", 1);
+        CHECK_THAT(message_of(p), Contains("accelerator type"));
     }
 }

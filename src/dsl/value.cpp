@@ -9,6 +9,11 @@ graph::ExprPtr literal(doc::Node value, graph::Type type) {
     return graph::make_expr(type, graph::node::Literal{std::move(value)});
 }
 
+double finite(double v) {
+    if (!std::isfinite(v)) throw Error("a Float literal must be finite, not " + std::string(std::isnan(v) ? "NaN" : "infinity"));
+    return v;
+}
+
 doc::Node to_node(const nlohmann::json& j) {
     switch (j.type()) {
         case nlohmann::json::value_t::null: return doc::Node();

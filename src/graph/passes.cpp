@@ -18,6 +18,70 @@ Where at_task(const Graph& g, const Task& t, std::string input = {}) {
     return Where{.pipeline = g.name, .task = t.name, .input = std::move(input)};
 }
 
+// Whether `text` is UTF-8 without NUL: what every writer and engine reader needs.
+bool clean_text(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0) return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        if (len == 0 || i + len > text.size()) return false;
+        std::uint32_t cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (next & 0x3F);
+        }
+        const std::uint32_t min = len == 4 ? 0x10000 : len == 3 ? 0x800 : 0x80;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += len;
+    }
+    return true;
+}
+
+void check_text(const std::string& text, const std::function<Error(const std::string&)>& fail) {
+    if (!clean_text(text)) throw fail("text is not UTF-8, or holds a NUL byte");
+    if (text.find("{{") != std::string::npos) {
+        throw fail("literal text contains '{{', which engines read as a placeholder: \"" + text +
+                   "\". Use typed values (pipeline parameters, task outputs, run:: values) instead");
+    }
+}
+
+void check_literal(const doc::Node& v, const std::function<Error(const std::string&)>& fail) {
+    if (v.kind() == doc::Node::Kind::String) check_text(v.as_string(), fail);
+    if (v.kind() == doc::Node::Kind::Seq) {
+        for (const auto& item : v.items()) check_literal(item, fail);
+    }
+    if (v.kind() == doc::Node::Kind::Map) {
+        for (const auto& entry : v.entries()) {
+            check_text(entry.key, fail);
+            check_literal(entry.value, fail);
+        }
+    }
+}
+
+// Literal text an engine would misread: '{{' (also when two literal pieces of a concat make it),
+// bytes that are not UTF-8, NUL.
+void reject_braces(const Expr& e, const std::function<Error(const std::string&)>& fail) {
+    if (auto* lit = e.as<node::Literal>()) check_literal(lit->value, fail);
+    if (auto* cat = e.as<node::Concat>()) {
+        std::string joined;
+        for (const auto& part : cat->parts) {
+            auto* lit = part->as<node::Literal>();
+            if (lit && lit->value.kind() == doc::Node::Kind::String) {
+                joined += lit->value.as_string();
+                continue;
+            }
+            if (!joined.empty()) check_text(joined, fail);
+            joined.clear();
+        }
+        if (!joined.empty()) check_text(joined, fail);
+    }
+}
+
 bool valid_port_name(std::string_view n) {
     if (n.empty() || n.size() > 128) return false;
     if (!(std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_')) return false;
@@ -55,7 +119,20 @@ void check_names(Graph& g) {
                     "' has no letters or digits, so it cannot become a Kubernetes name");
     }
     if (original != g.name) g.display_name = original;
+    auto text_error = [&](const std::string& what) {
+        return [&g, what](const std::string& msg) { return Error(what + ": " + msg, at_pipeline(g)); };
+    };
+    check_text(original, text_error("pipeline name"));
+    check_text(g.description, text_error("description"));
+    check_text(g.pipeline_root, text_error("pipeline root"));
     check_ports(g, g.params, "pipeline", "parameter");
+    for (const auto& p : g.params) {
+        if (p.default_value) {
+            check_literal(*p.default_value, [&](const std::string& msg) {
+                return Error("default of parameter '" + p.name + "': " + msg, at_pipeline(g));
+            });
+        }
+    }
     for (const auto& c : g.components) {
         if (sanitize_k8s_name(c.name).empty()) {
             throw Error("component name '" + c.name + "' has no letters or digits", at_pipeline(g));
@@ -78,6 +155,7 @@ void check_names(Graph& g) {
                 : "tasks '" + it->second + "' and '" + user_name + "' both become '" + k8s + "'";
             throw Error(detail + "; give one of them another name", at_pipeline(g));
         }
+        check_text(t.display_name, [&](const std::string& msg) { return Error("display name: " + msg, at_pipeline(g)); });
         if (t.display_name.empty()) t.display_name = k8s;
         t.name = std::move(k8s);
     }
@@ -126,8 +204,35 @@ Error loop_error(const Graph& g, const Group& group, const std::string& message)
     return Error("parallel_for over " + to_debug_string(*group.items, &g) + ": " + message, at_pipeline(g));
 }
 
+// The largest expression the recursive passes and emitters walk: deeper nesting would overflow
+// the stack, and a value reused inside itself (v = concat(v, v)) grows exponentially.
+constexpr std::size_t kMaxExprDepth = 1000;
+constexpr std::size_t kMaxExprNodes = 1'000'000;
+
+void check_expr_size(const Expr& root, const std::function<Error(const std::string&)>& fail) {
+    std::vector<std::pair<const Expr*, std::size_t>> stack{{&root, 1}};
+    std::size_t visited = 0;
+    while (!stack.empty()) {
+        const auto [e, depth] = stack.back();
+        stack.pop_back();
+        if (depth > kMaxExprDepth) throw fail("the value is nested more than 1000 levels deep");
+        if (++visited > kMaxExprNodes) throw fail("the value has more than 1000000 parts");
+        for_each_child(*e, [&](const Expr& child) { stack.emplace_back(&child, depth + 1); });
+    }
+}
+
 void check_references(Graph& g) {
     check_has_body(g);
+    for (const auto& t : g.tasks) {
+        for (const auto& b : t.args) {
+            check_expr_size(*b.value, [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); });
+        }
+    }
+    for (const auto& group : g.groups) {
+        for (const auto* e : {&group.condition, &group.items}) {
+            if (*e) check_expr_size(**e, [&](const std::string& msg) { return Error(msg, at_pipeline(g)); });
+        }
+    }
     for (const auto& t : g.tasks) {
         for (const auto& b : t.args) {
             check_expr_references(g, *b.value, [&](const std::string& msg) { return Error(msg, at_task(g, t, b.input)); });
@@ -149,17 +254,6 @@ void check_references(Graph& g) {
 }
 
 // --- scopes --------------------------------------------------------------------------------------
-void reject_braces(const Expr& e, const std::function<Error(const std::string&)>& fail) {
-    if (auto* lit = e.as<node::Literal>()) {
-        if (lit->value.kind() == doc::Node::Kind::String &&
-            lit->value.as_string().find("{{") != std::string::npos) {
-            throw fail("literal text contains '{{', which engines read as a placeholder: \"" +
-                       lit->value.as_string() +
-                       "\". Use typed values (pipeline parameters, task outputs, run:: values) instead");
-        }
-    }
-}
-
 void check_component_scope(const Graph& g, const Component& c) {
     auto fail = [&](const std::string& msg) {
         return Error("component '" + c.name + "': " + msg, at_pipeline(g));
@@ -174,8 +268,9 @@ void check_component_scope(const Graph& g, const Component& c) {
         if (auto* lit = first->as<node::Literal>(); lit && lit->value.kind() == doc::Node::Kind::String) {
             const std::string& text = lit->value.as_string();
             const std::size_t start = text.find_first_not_of(" \t\r\n");
-            if (start != std::string::npos && text.compare(start, 13, "{\"IfPresent\":") == 0) {
-                throw fail("literal text starts like {\"IfPresent\": ...}, which the KFP backend would expand as a "
+            if (start != std::string::npos &&
+                (text.compare(start, 13, "{\"IfPresent\":") == 0 || text.compare(start, 10, "{\"Concat\":") == 0)) {
+                throw fail("literal text starts like {\"IfPresent\": ...} or {\"Concat\": ...}, which the KFP backend would expand as a "
                            "placeholder: \"" + text.substr(0, 60) + "\"");
             }
         }
@@ -486,6 +581,12 @@ void check_quantity(const Graph& g, const Task& t, const std::string& what, cons
 void check_settings(Graph& g) {
     for (const auto& c : g.components) {
         if (c.image.empty() && !c.importer) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
+        auto in_component = [&](const std::string& msg) { return Error("component '" + c.name + "': " + msg, at_pipeline(g)); };
+        check_text(c.image, in_component);
+        for (const auto& e : c.env) check_text(e.value, in_component);
+        for (const auto& port : c.inputs) {
+            if (port.default_value) check_literal(*port.default_value, in_component);
+        }
         for (const auto& e : c.env) {
             if (!valid_env_name(e.name)) {
                 throw Error("component '" + c.name + "': env var name '" + e.name + "' is not valid",
@@ -516,6 +617,11 @@ void check_settings(Graph& g) {
         }
         for (const auto& e : t.env) {
             if (!valid_env_name(e.name)) throw Error("env var name '" + e.name + "' is not valid", at_task(g, t));
+            check_text(e.value, [&](const std::string& msg) { return Error("env var " + e.name + ": " + msg, at_task(g, t)); });
+        }
+        if (!r.accelerator_type.empty() && !valid_metadata_key(r.accelerator_type)) {
+            throw Error("accelerator type '" + r.accelerator_type + "' is not a resource name such as nvidia.com/gpu",
+                        at_task(g, t));
         }
         for (const auto& s : t.secret_env) {
             if (!valid_env_name(s.env_var)) {
@@ -527,7 +633,10 @@ void check_settings(Graph& g) {
             if (s.secret_key.empty()) throw Error("secret key is empty", at_task(g, t));
         }
         for (const auto& [key, value] : t.node_selector) {
-            if (key.empty()) throw Error("node selector key is empty", at_task(g, t));
+            if (!valid_metadata_key(key)) throw Error("node selector key '" + key + "' is not a valid label key", at_task(g, t));
+            if (!valid_label_value(value)) {
+                throw Error("node selector value '" + value + "' is not a valid label value", at_task(g, t));
+            }
         }
         if (auto key = duplicate_key(t.node_selector)) {
             throw Error("node selector '" + *key + "' is set twice", at_task(g, t));
@@ -536,8 +645,16 @@ void check_settings(Graph& g) {
             if (auto err = pod_settings_error(*t.pod)) throw Error(*err, at_task(g, t));
         }
         if (t.retry && (t.retry->max_retries < 0 || t.retry->backoff_seconds < 0 ||
-                        t.retry->backoff_factor < 1 || t.retry->backoff_max_seconds < 0)) {
+                        !(t.retry->backoff_factor >= 1) || t.retry->backoff_max_seconds < 0)) {
             throw Error("retry settings must be non-negative, with a backoff factor of at least 1",
+                        at_task(g, t));
+        }
+        // Engines hold these in 32-bit fields and Go durations; beyond them a retry is absurd anyway.
+        constexpr std::int64_t max_seconds = 100LL * 365 * 24 * 3600;
+        if (t.retry && (t.retry->max_retries > 10'000 || t.retry->backoff_factor > 1000 ||
+                        t.retry->backoff_seconds > max_seconds || t.retry->backoff_max_seconds > max_seconds)) {
+            throw Error("retry settings are out of range: at most 10000 retries, a backoff factor of at most 1000 and "
+                        "backoffs of at most 100 years",
                         at_task(g, t));
         }
         if (t.timeout_seconds < 0) throw Error("timeout must be positive", at_task(g, t));

@@ -35,7 +35,7 @@ bool valid_label_text(std::string_view n, bool allow_empty) {
 }
 
 // `prefix/name` or `name`, where the prefix is a DNS subdomain.
-bool valid_metadata_key(std::string_view key) {
+bool metadata_key(std::string_view key) {
     const std::size_t slash = key.find('/');
     if (slash == std::string_view::npos) return valid_label_text(key, false);
     return valid_object_name(key.substr(0, slash)) && valid_label_text(key.substr(slash + 1), false);
@@ -62,7 +62,7 @@ std::optional<std::string> toleration_error(const Toleration& t) {
     if (!one_of(t.op, {"Equal", "Exists"})) return "toleration operator '" + t.op + "' is not Equal or Exists";
     if (t.op == "Exists" && !t.value.empty()) return "a toleration with operator Exists takes no value";
     if (t.op == "Equal" && t.key.empty()) return "a toleration without a key needs operator Exists";
-    if (!t.key.empty() && !valid_metadata_key(t.key)) return "toleration key '" + t.key + "' is not a valid taint key";
+    if (!t.key.empty() && !metadata_key(t.key)) return "toleration key '" + t.key + "' is not a valid taint key";
     if (!one_of(t.effect, {"", "NoSchedule", "PreferNoSchedule", "NoExecute"})) {
         return "toleration effect '" + t.effect + "' is not NoSchedule, PreferNoSchedule or NoExecute";
     }
@@ -75,7 +75,7 @@ std::optional<std::string> affinity_error(const NodeAffinity& a) {
     if (a.match.empty()) return std::string("a node affinity term needs at least one requirement");
     if (a.weight < 0 || a.weight > 100) return "node affinity weight " + std::to_string(a.weight) + " is not between 1 and 100";
     for (const auto& r : a.match) {
-        if (!valid_metadata_key(r.key)) return "node affinity key '" + r.key + "' is not a valid label key";
+        if (!metadata_key(r.key)) return "node affinity key '" + r.key + "' is not a valid label key";
         if (one_of(r.op, {"In", "NotIn"})) {
             if (r.values.empty()) return "node affinity operator " + r.op + " needs at least one value";
         } else if (one_of(r.op, {"Exists", "DoesNotExist"})) {
@@ -105,6 +105,9 @@ bool valid_env_name(std::string_view n) {
     if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
     return std::all_of(n.begin(), n.end(), [](unsigned char c) { return c < 0x80 && (std::isalnum(c) || c == '_'); });
 }
+
+bool valid_metadata_key(std::string_view key) { return metadata_key(key); }
+bool valid_label_value(std::string_view value) { return valid_label_text(value, true); }
 
 std::optional<std::string> pod_settings_error(const PodSettings& pod) {
     auto object = [](const char* kind, const std::string& name) -> std::optional<std::string> {
@@ -158,13 +161,13 @@ std::optional<std::string> pod_settings_error(const PodSettings& pod) {
     if (auto key = duplicate_key(pod.labels)) return "pod label '" + *key + "' is set twice";
     if (auto key = duplicate_key(pod.annotations)) return "pod annotation '" + *key + "' is set twice";
     for (const auto& [key, value] : pod.labels) {
-        if (!valid_metadata_key(key)) return "pod label key '" + key + "' is not a valid label key";
+        if (!metadata_key(key)) return "pod label key '" + key + "' is not a valid label key";
         if (!valid_label_text(value, true)) {
             return "pod label value '" + value + "' is not valid (at most 63 letters, digits, '-', '_' and '.')";
         }
     }
     for (const auto& [key, value] : pod.annotations) {
-        if (!valid_metadata_key(key)) return "pod annotation key '" + key + "' is not a valid annotation key";
+        if (!metadata_key(key)) return "pod annotation key '" + key + "' is not a valid annotation key";
     }
     for (const auto& s : pod.image_pull_secrets) {
         if (auto e = object("image pull secret", s)) return e;

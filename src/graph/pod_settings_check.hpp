@@ -19,6 +19,12 @@ std::optional<std::string> duplicate_key(const std::vector<std::pair<std::string
 /// A C identifier-like environment variable name, as shells and Kubernetes accept.
 bool valid_env_name(std::string_view name);
 
+// A label or annotation key ("example.com/name" or "name"), also a qualified resource name.
+bool valid_metadata_key(std::string_view key);
+
+// A label value: empty, or up to 63 letters, digits, '-', '_' and '.', alphanumeric at both ends.
+bool valid_label_value(std::string_view value);
+
 /// What is wrong with `pod`, or nullopt.
 std::optional<std::string> pod_settings_error(const PodSettings& pod);
 

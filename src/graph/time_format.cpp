@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace pipecc::graph {
 
@@ -182,7 +183,11 @@ std::optional<std::string> check_time_zone(std::string_view zone) {
         return "cannot check time zone '" + std::string(zone) + "': no tz database at " + db.string() +
                " (install tzdata or set TZDIR)";
     }
-    if (!fs::is_regular_file(db / std::string(zone), ec)) {
+    // Only zone files start with the TZif magic; the database also holds tables such as zone.tab.
+    char magic[4] = {};
+    std::ifstream file(db / std::string(zone), std::ios::binary);
+    if (!fs::is_regular_file(db / std::string(zone), ec) || !file.read(magic, 4) ||
+        std::string_view(magic, 4) != "TZif") {
         return "unknown time zone '" + std::string(zone) + "' (not in the tz database at " + db.string() + ")";
     }
     return std::nullopt;

@@ -38,6 +38,8 @@ concept TypeTag = requires { { T::type } -> std::convertible_to<graph::Type>; };
 
 namespace detail {
 graph::ExprPtr literal(doc::Node value, graph::Type type);
+/// `v`, or an Error if it is NaN or infinite (neither JSON nor the engines have them).
+double finite(double v);
 /// Converts JSON to a document node, rejecting non-finite numbers.
 doc::Node to_node(const nlohmann::json& j);
 }  // namespace detail
@@ -76,7 +78,7 @@ public:
     template <class N>
         requires(std::same_as<T, Float> && (std::floating_point<N> ||
                                             (std::integral<N> && !std::same_as<N, bool>)))
-    Value(N v) : expr_(detail::literal(doc::Node(static_cast<double>(v)), T::type)) {}
+    Value(N v) : expr_(detail::literal(doc::Node(detail::finite(static_cast<double>(v))), T::type)) {}
     template <std::same_as<bool> B>
         requires std::same_as<T, Bool>
     Value(B v) : expr_(detail::literal(doc::Node(v), T::type)) {}

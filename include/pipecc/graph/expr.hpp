@@ -149,30 +149,37 @@ inline ExprPtr make_expr(Type type, Expr::Node node) {
     return std::make_shared<const Expr>(Expr{type, std::move(node)});
 }
 
-/// Calls `fn(const Expr&)` on `e` and every expression below it, parents first.
+/// Calls `fn(const Expr&)` on each expression directly below `e`.
+template <class Fn>
+void for_each_child(const Expr& e, Fn&& fn) {
+    if (auto* c = e.as<node::Concat>()) {
+        for (const auto& part : c->parts) fn(*part);
+    } else if (auto* s = e.as<node::ToString>()) {
+        fn(*s->value);
+    } else if (auto* f = e.as<node::FormatTime>()) {
+        fn(*f->time);
+    } else if (auto* i = e.as<node::IfPresent>()) {
+        for (const auto& arg : i->then_args) fn(*arg);
+        for (const auto& arg : i->else_args) fn(*arg);
+    } else if (auto* c = e.as<node::Compare>()) {
+        fn(*c->lhs);
+        fn(*c->rhs);
+    } else if (auto* l = e.as<node::Logic>()) {
+        fn(*l->lhs);
+        if (l->rhs) fn(*l->rhs);
+    } else if (auto* f = e.as<node::Field>()) {
+        fn(*f->value);
+    } else if (auto* c = e.as<node::Collected>()) {
+        fn(*c->value);
+    }
+}
+
+/// Calls `fn(const Expr&)` on `e` and every expression below it, parents first. (Recursive: the
+/// checks bound the depth of user expressions first.)
 template <class Fn>
 void for_each_node(const Expr& e, Fn&& fn) {
     fn(e);
-    if (auto* c = e.as<node::Concat>()) {
-        for (const auto& part : c->parts) for_each_node(*part, fn);
-    } else if (auto* s = e.as<node::ToString>()) {
-        for_each_node(*s->value, fn);
-    } else if (auto* f = e.as<node::FormatTime>()) {
-        for_each_node(*f->time, fn);
-    } else if (auto* i = e.as<node::IfPresent>()) {
-        for (const auto& arg : i->then_args) for_each_node(*arg, fn);
-        for (const auto& arg : i->else_args) for_each_node(*arg, fn);
-    } else if (auto* c = e.as<node::Compare>()) {
-        for_each_node(*c->lhs, fn);
-        for_each_node(*c->rhs, fn);
-    } else if (auto* l = e.as<node::Logic>()) {
-        for_each_node(*l->lhs, fn);
-        if (l->rhs) for_each_node(*l->rhs, fn);
-    } else if (auto* f = e.as<node::Field>()) {
-        for_each_node(*f->value, fn);
-    } else if (auto* c = e.as<node::Collected>()) {
-        for_each_node(*c->value, fn);
-    }
+    for_each_child(e, [&fn](const Expr& child) { for_each_node(child, fn); });
 }
 
 /// The operator as written in C++, CEL and Argo's `when`: "==", "<", ...

@@ -580,7 +580,7 @@ TEST_CASE("hostile output: the pipecc tool leaves the output byte-identical and 
 // Found by the hostile-input review: each of these used to reach an engine, or the writers,
 // unchecked (or crash the program).
 TEST_CASE("hostile pipelines: text engines would misread or writers cannot write", "[hostile]") {
-    auto message_of = [](Pipeline& p) {
+    auto message_of = [](Pipeline& p) -> std::string {
         auto err = error_of([&] { (void)check(p); });
         REQUIRE(err);
         return err->what();

@@ -213,7 +213,8 @@ void check_expr_size(const Expr& root, const std::function<Error(const std::stri
     std::vector<std::pair<const Expr*, std::size_t>> stack{{&root, 1}};
     std::size_t visited = 0;
     while (!stack.empty()) {
-        const auto [e, depth] = stack.back();
+        const Expr* e = stack.back().first;
+        const std::size_t depth = stack.back().second;
         stack.pop_back();
         if (depth > kMaxExprDepth) throw fail("the value is nested more than 1000 levels deep");
         if (++visited > kMaxExprNodes) throw fail("the value has more than 1000000 parts");

@@ -252,3 +252,14 @@ TEST_CASE("validate: hostile inputs end quickly with a verdict", "[validate]") {
 
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
 }
+
+TEST_CASE("validate: a stray comma is unreadable, not an endless stream of documents", "[validate][hostile]") {
+    // Found by ir_validate_fuzz and argo_validate_fuzz: yaml-cpp 0.7 reads " , " as empty
+    // documents without end, so LoadAll never returned.
+    for (const char* text : {" , ", "\n,\n"}) {
+        const auto report = validate_text(text, "comma.yaml");
+        CHECK(report.verdict == Verdict::Unreadable);
+        REQUIRE_FALSE(report.problems.empty());
+        CHECK_THAT(report.problems.front().message, Contains("more than 1000 YAML documents"));
+    }
+}

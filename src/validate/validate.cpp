@@ -4,7 +4,10 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "validate/argo_checks.hpp"
 #include "validate/data_checks.hpp"
@@ -135,6 +138,34 @@ struct Run {
     }
 };
 
+// yaml-cpp 0.7 reads a ',' outside a flow collection as an endless run of empty documents, so
+// LoadAll would never return: count the documents first, with a parser that builds nothing.
+class DocumentCounter : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+constexpr std::size_t kMaxDocuments = 1000;
+
+// The start of the document past kMaxDocuments, or nothing when there are at most that many.
+std::optional<YAML::Mark> too_many_documents(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    for (std::size_t n = 0; parser.HandleNextDocument(counter);) {
+        if (++n > kMaxDocuments) return YAML::Mark::null_mark();
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 FileReport validate_text(std::string_view text, std::string_view file_name, const Options& options) {
@@ -145,7 +176,13 @@ FileReport validate_text(std::string_view text, std::string_view file_name, cons
         const ScalarRules rules{.json_syntax = json_syntax(text, file_name)};
         std::vector<YAML::Node> docs;
         try {
-            docs = YAML::LoadAll(std::string(text));
+            const std::string copy(text);
+            if (too_many_documents(copy)) {
+                run.unreadable(YAML::Mark::null_mark(), "more than " + std::to_string(kMaxDocuments) +
+                                                            " YAML documents (a ',' outside a [...] list or {...} map?)");
+            } else {
+                docs = YAML::LoadAll(copy);
+            }
         } catch (const YAML::Exception& e) {
             run.unreadable(e.mark, std::string(rules.json_syntax ? "invalid JSON/YAML: " : "invalid YAML: ") + e.msg);
         }

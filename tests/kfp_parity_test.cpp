@@ -56,6 +56,7 @@ json pipeline_shape(const YAML::Node& spec) {
     out["name"] = spec["pipelineInfo"]["name"].Scalar();
     out["dag"] = dag_shape(spec, spec["root"]["dag"]);
     if (spec["root"]["inputDefinitions"]) out["inputDefinitions"] = to_json(spec["root"]["inputDefinitions"]);
+    if (spec["root"]["outputDefinitions"]) out["outputDefinitions"] = to_json(spec["root"]["outputDefinitions"]);
     return out;
 }
 
@@ -712,6 +713,58 @@ TEST_CASE("kfp parity: a Dataset pipeline input", "[parity][artifacts]") {
     auto data = p.param<Dataset>("data");
     p.add(component("input-artifact").input<Dataset>("data")).arg("data", data);
     check_parity(p, "input_artifact.yaml");
+}
+
+// --- nested pipelines ------------------------------------------------------------------------------
+
+TEST_CASE("kfp parity: a pipeline run as a task inside another", "[parity][nested]") {
+    // kfp's pipeline_in_pipeline.
+    const auto print_op1 = component("print-op1").input<String>("msg").output<String>("Output");
+    const auto print_op2 = component("print-op2").input<String>("msg");
+    Pipeline inner("inner-pipeline");
+    auto msg = inner.param<String>("msg");
+    auto first = inner.add(print_op1).arg("msg", msg);
+    inner.add(print_op2).arg("msg", first.output<String>("Output"));
+
+    Pipeline p("pipeline-in-pipeline");
+    p.add(print_op1).arg("msg", "Hello");
+    p.add(inner).arg("msg", "world");
+    check_parity(p, "parallel_and_nested__pipeline_in_pipeline.yaml");
+}
+
+TEST_CASE("kfp parity: a nested pipeline with Ifs, run once per item of a loop", "[parity][nested]") {
+    // kfp's pipeline_in_pipeline_complex: the nested pipeline numbers its own groups.
+    const auto print_op1 = component("print-op1").input<String>("msg").output<String>("Output");
+    const auto print_op2 = component("print-op2").input<String>("msg");
+    Pipeline inner("inner-pipeline");
+    auto msg = inner.param<String>("msg");
+    auto first = inner.add(print_op1).arg("msg", msg);
+    inner.If(first.output<String>("Output") == "Hello", [&] { inner.add(print_op2).arg("msg", "world"); });
+    inner.If(first.output<String>("Output") != "Hello", [&] { inner.add(print_op()).arg("msg", "Bye!"); });
+
+    Pipeline p("pipeline-in-pipeline-complex");
+    auto outer_msg = p.param<String>("msg", "Hello");
+    p.add(print_op1).arg("msg", outer_msg);
+    p.parallel_for<String>(Value<List>(nlohmann::json::array({"Hello", "world!"})),
+                           [&](const Value<String>& item) { p.add(inner).arg("msg", item); });
+    check_parity(p, "parallel_and_nested__pipeline_in_pipeline_complex.yaml");
+}
+
+TEST_CASE("kfp parity: pipelines that return a parameter and an artifact", "[parity][nested]") {
+    // kfp's pipeline_with_outputs: the inner pipeline returns two outputs, the outer one of them.
+    const auto print_op1 = component("print-op1").input<String>("msg").output<String>("Output");
+    const auto print_op2 = component("print-op2").input<String>("msg").output<Artifact>("data");
+    Pipeline inner("inner-pipeline");
+    auto msg = inner.param<String>("msg");
+    auto first = inner.add(print_op1).arg("msg", msg);
+    auto second = inner.add(print_op2).arg("msg", first.output<String>("Output"));
+    inner.output("msg", first.output<String>("Output")).output("data", second.output<Artifact>("data"));
+
+    Pipeline p("pipeline-in-pipeline");
+    p.add(print_op1).arg("msg", p.param<String>("msg", "Hello"));
+    auto nested = p.add(inner).arg("msg", "world");
+    p.output("Output", nested.output<Artifact>("data"));
+    check_parity(p, "essential__pipeline_with_outputs.yaml");
 }
 
 }  // namespace pipecc::test

@@ -213,6 +213,33 @@ doc::Node Pipeline::param_default(const graph::ExprPtr& e, const std::string& na
 Task Pipeline::add(const Component& component, std::string name) {
     return add_task(component, std::move(name), graph::Hook::None);
 }
+Task Pipeline::add(const Pipeline& sub, std::string name) {
+    if (sub.state_ == state_) throw Error("a pipeline cannot run itself as a task", Where{.pipeline = state_->graph.name});
+    graph::Graph checked = sub.graph();
+    graph::run_passes(checked);
+    const Where where{.pipeline = checked.name};
+    if (checked.schedule) throw Error("a nested pipeline runs when its parent does: it cannot have a schedule", where);
+    for (const auto& t : checked.tasks) {
+        if (t.hook != graph::Hook::None) {
+            throw Error("on_exit, on_success and on_failure belong to the outermost pipeline; task '" + t.name +
+                            "' is one in a pipeline used as a task",
+                        where);
+        }
+    }
+    graph::Component spec;
+    spec.name = checked.name;
+    spec.description = checked.description;
+    spec.inputs = checked.params;
+    for (const auto& o : checked.outputs) spec.outputs.push_back({.name = o.name, .type = o.value->type});
+    spec.pipeline = std::make_shared<const graph::Graph>(std::move(checked));
+    return add(Component(std::move(spec)), std::move(name));
+}
+
+Pipeline& Pipeline::add_output(std::string name, graph::ExprPtr value) {
+    state_->graph.outputs.push_back({std::move(name), std::move(value)});
+    return *this;
+}
+
 Task Pipeline::on_exit(const Component& component, std::string name) {
     return add_task(component, std::move(name), graph::Hook::Exit);
 }

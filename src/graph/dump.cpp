@@ -23,7 +23,12 @@ void dump(const Graph& g, std::ostream& out) {
         out << "\n";
     }
     for (const auto& c : g.components) {
-        out << "  component " << c.name << " image=" << c.image << "\n";
+        out << "  component " << c.name;
+        if (c.pipeline) {
+            out << " runs pipeline " << c.pipeline->name << " (" << c.pipeline->tasks.size() << " tasks)\n";
+        } else {
+            out << " image=" << c.image << "\n";
+        }
         for (const auto& in : c.inputs) {
             out << "    in  ";
             dump_port(in, out);
@@ -38,11 +43,11 @@ void dump(const Graph& g, std::ostream& out) {
     auto dump_task = [&](TaskId id) {
         const Task& t = g.tasks[id];
         out << "  task " << t.name << " = " << g.component_of(t).name << "\n";
-        if (t.group != 0 && t.group < g.groups.size()) {
-            GroupId group = t.group;
-            while (!g.groups[group].condition) group = g.groups[group].parent;
-            out << "    if " << to_debug_string(*g.groups[group].condition, &g) << "\n";
-        }
+        // The innermost condition or loop around the task.
+        GroupId group = t.group < g.groups.size() ? t.group : 0;
+        while (group != 0 && !g.groups[group].condition && !g.groups[group].items) group = g.groups[group].parent;
+        if (group != 0 && g.groups[group].condition) out << "    if " << to_debug_string(*g.groups[group].condition, &g) << "\n";
+        if (group != 0 && g.groups[group].items) out << "    for each of " << to_debug_string(*g.groups[group].items, &g) << "\n";
         for (const auto& b : t.args) out << "    " << b.input << " <- " << to_debug_string(*b.value, &g) << "\n";
         if (!t.deps.empty()) {
             out << "    after";
@@ -55,6 +60,7 @@ void dump(const Graph& g, std::ostream& out) {
     } else {
         for (TaskId id = 0; id < g.tasks.size(); ++id) dump_task(id);
     }
+    for (const auto& o : g.outputs) out << "  output " << o.name << " <- " << to_debug_string(*o.value, &g) << "\n";
 }
 
 }  // namespace pipecc::graph

@@ -133,6 +133,9 @@ void check_names(Graph& g) {
             });
         }
     }
+    std::vector<Port> output_ports;
+    for (const auto& o : g.outputs) output_ports.push_back({.name = o.name});
+    check_ports(g, output_ports, "pipeline", "output");
     for (const auto& c : g.components) {
         if (sanitize_k8s_name(c.name).empty()) {
             throw Error("component name '" + c.name + "' has no letters or digits", at_pipeline(g));
@@ -199,6 +202,11 @@ Error condition_error(const Graph& g, const Group& group, const std::string& mes
     return Error("condition " + to_debug_string(*group.condition, &g) + ": " + message, at_pipeline(g));
 }
 
+// An error in a pipeline output names the pipeline and the output.
+Error output_error(const Graph& g, const Output& o, const std::string& message) {
+    return Error("output '" + o.name + "': " + message, at_pipeline(g));
+}
+
 // An error in a loop names the pipeline and what the loop iterates.
 Error loop_error(const Graph& g, const Group& group, const std::string& message) {
     return Error("parallel_for over " + to_debug_string(*group.items, &g) + ": " + message, at_pipeline(g));
@@ -243,6 +251,11 @@ void check_references(Graph& g) {
                 throw Error("runs after a task that belongs to another pipeline", at_task(g, t));
             }
         }
+    }
+    for (const auto& o : g.outputs) {
+        auto fail = [&](const std::string& msg) { return output_error(g, o, msg); };
+        check_expr_size(*o.value, fail);
+        check_expr_references(g, *o.value, fail);
     }
     for (const auto& group : g.groups) {
         if (group.condition) {
@@ -463,6 +476,19 @@ void check_scopes(Graph& g) {
             if (!has_task[id]) throw loop_error(g, group, "the loop adds no tasks");
         }
     }
+    // A pipeline returns what its body has when it ends, as a task directly in the body sees it.
+    const Task body_reader{};
+    for (const auto& o : g.outputs) {
+        auto fail = [&](const std::string& msg) { return output_error(g, o, msg); };
+        const auto* out = o.value->as<node::TaskOutput>();
+        if (!out && !o.value->as<node::Collected>()) {
+            throw fail("a pipeline returns a task's output or collected() of one, not " + to_debug_string(*o.value, &g));
+        }
+        if (out && g.tasks[out->task].hook != Hook::None) {
+            throw fail("returns an output of hook task '" + g.tasks[out->task].name + "', which runs after the pipeline ends");
+        }
+        check_visible(g, body_reader, *o.value, fail);
+    }
     for (const auto& t : g.tasks) {
         for (TaskId a : t.after) {
             if (t.hook == Hook::None && g.tasks[a].hook != Hook::None) {
@@ -579,9 +605,28 @@ void check_quantity(const Graph& g, const Task& t, const std::string& what, cons
     }
 }
 
+// A task that runs a nested pipeline has no pod of its own: pod settings belong on its tasks.
+void check_nested_task(const Graph& g, const Task& t) {
+    const Resources& r = t.resources;
+    const char* setting = !r.cpu_request.empty() || !r.cpu_limit.empty()       ? "cpu"
+                        : !r.memory_request.empty() || !r.memory_limit.empty() ? "memory"
+                        : !r.accelerator_type.empty()                          ? "an accelerator"
+                        : !t.node_selector.empty()                             ? "a node selector"
+                        : !t.env.empty() || !t.secret_env.empty()              ? "env vars"
+                        : t.pod                                                ? "pod settings (volumes, tolerations, labels, ...)"
+                        : t.retry                                              ? "retries"
+                        : t.timeout_seconds > 0                                ? "a timeout"
+                                                                               : nullptr;
+    if (setting) {
+        throw Error("runs pipeline '" + g.component_of(t).name + "', which has no pod of its own: set " + setting +
+                        " on the tasks inside it",
+                    at_task(g, t));
+    }
+}
+
 void check_settings(Graph& g) {
     for (const auto& c : g.components) {
-        if (c.image.empty() && !c.importer) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
+        if (c.image.empty() && !c.importer && !c.pipeline) throw Error("component '" + c.name + "' has no image", at_pipeline(g));
         auto in_component = [&](const std::string& msg) { return Error("component '" + c.name + "': " + msg, at_pipeline(g)); };
         check_text(c.image, in_component);
         for (const auto& e : c.env) check_text(e.value, in_component);
@@ -598,6 +643,7 @@ void check_settings(Graph& g) {
     constexpr double max_cpu = 1e5;       // cores
     constexpr double max_memory = 1e15;   // bytes: a petabyte is already absurd for one pod
     for (const auto& t : g.tasks) {
+        if (g.component_of(t).pipeline) check_nested_task(g, t);
         const Resources& r = t.resources;
         check_quantity(g, t, "cpu request", r.cpu_request, max_cpu);
         check_quantity(g, t, "cpu limit", r.cpu_limit, max_cpu);

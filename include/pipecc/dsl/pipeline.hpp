@@ -180,6 +180,26 @@ public:
     /// with a "-2", "-3", ... suffix.
     Task add(const Component& component, std::string name = {});
 
+    /// Adds a task that runs pipeline `sub` as one step: its parameters are the task's inputs and
+    /// its `output()`s the task's outputs. `sub` is checked and copied as it is now; later changes
+    /// to it do not reach this task. KFP: a graph component with `dag.outputs`; Argo: a DAG template.
+    ///
+    /// @code
+    /// Pipeline prep("prepare");
+    /// auto day = prep.param<String>("day");
+    /// prep.output("table", prep.add(extract).arg("day", day).output<String>("table"));
+    /// Task t = p.add(prep).arg("day", run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d"));
+    /// p.add(train).arg("table", t.output<String>("table"));
+    /// @endcode
+    Task add(const Pipeline& sub, std::string name = {});
+
+    /// Returns `value` (a body task's output, or `collected()` of one) as output `name` of the
+    /// pipeline: of the task that runs it when nested, and of the run on KFP.
+    template <TypeTag T>
+    Pipeline& output(std::string name, const Value<T>& value) {
+        return add_output(std::move(name), value.expr());
+    }
+
     /// Adds an importer: a task that registers an existing artifact at `uri` (a literal or a
     /// parameter) as its output "artifact" of type T, with `metadata`, for tasks to read. KFP: an
     /// `importer` executor (`reimport` registers it again if the URI is known). Argo: no pod; the
@@ -261,6 +281,7 @@ public:
 
 private:
     friend class Branches;
+    Pipeline& add_output(std::string name, graph::ExprPtr value);
     Task add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann::json& metadata, bool reimport);
     Loop add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body);
     Task add_task(const Component& component, std::string name, graph::Hook hook);

@@ -15,6 +15,8 @@
 
 namespace pipecc::graph {
 
+struct Graph;
+
 /// A named, typed port: a component input or output, or a pipeline parameter.
 struct Port {
     std::string name{};
@@ -59,6 +61,9 @@ struct Component {
     std::vector<Port> inputs{};
     std::vector<Port> outputs{};
     std::optional<Importer> importer{};  ///< set for an importer, which has no image
+    /// Set for a nested pipeline: the checked graph that its tasks run. Its parameters are the
+    /// inputs, its outputs the outputs; it has no image. Shared: nesting copies no tasks.
+    std::shared_ptr<const Graph> pipeline{};
 
     const Port* find_input(std::string_view n) const;
     const Port* find_output(std::string_view n) const;
@@ -152,6 +157,12 @@ struct Task {
     std::vector<TaskId> deps{};
 };
 
+/// A value a pipeline returns: a body task's output, or a `collected()` one.
+struct Output {
+    std::string name{};
+    ExprPtr value{};
+};
+
 /// A whole pipeline.
 struct Graph {
     /// Identifies the pipeline that built this graph; parameter and task-output expressions carry
@@ -161,6 +172,8 @@ struct Graph {
     std::string display_name{};  ///< filled by the checks with the user's name when that differs
     std::string description{};
     std::vector<Port> params{};
+    /// What the pipeline returns: a nested pipeline's task outputs, and root outputs on KFP.
+    std::vector<Output> outputs{};
     std::vector<Component> components{};
     std::vector<Task> tasks{};
     /// groups[0] is the body; the others are conditions and branches.

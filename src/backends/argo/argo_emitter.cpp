@@ -77,6 +77,8 @@ struct Ctx {
     const Graph& g;
     const Options& options;
     Scopes* scopes;
+    bool nested = false;  // a pipeline run as a task: parameters are its DAG template's inputs
+    bool scheduled = false;  // the outermost pipeline has a schedule
     bool expressions() const { return options.argo_version >= kExpressionsSince; }
     int scope_of(const Task& t) const { return t.hook != Hook::None ? 0 : scopes->of_group[t.group]; }
 
@@ -112,6 +114,14 @@ struct Ctx {
             scope.args.push(Node::map().set("name", name).set("value", std::move(outer)));
         }
         return "{{inputs.parameters." + name + "}}";
+    }
+
+    // How scope `s` refers to pipeline parameter `name`: a workflow parameter at the root; in a
+    // nested pipeline, its DAG template's input, which inner DAGs pass on.
+    std::string param_ref(int s, const std::string& name) const {
+        if (!nested) return "{{workflow.parameters." + name + "}}";
+        if (s == 0) return "{{inputs.parameters." + name + "}}";
+        return input_param(s, name, [&] { return param_ref(scopes->list[s].parent, name); });
     }
 
     // A loop item, or a field of one, as scope `s` sees it: the loop's task passes `{{item}}` or
@@ -229,7 +239,7 @@ void append_time(std::string& out, const Ctx& c, const Task& t, const std::strin
     const auto* run = f.time->as<node::Run>();
     if (!run) throw InternalError("a formatted time that is not a run value");
     const bool scheduled = run->field == RunField::ScheduledAt;
-    if (scheduled && !g.schedule) no_schedule(g, t, input);
+    if (scheduled && !c.scheduled) no_schedule(g, t, input);
     std::vector<FormatPiece> pieces;
     const std::string format = f.format.empty() ? std::string(kIsoFormat) : f.format;
     if (auto err = parse_time_format(format, pieces)) throw Error(*err, at(g, t, input));
@@ -276,7 +286,7 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
     if (auto* lit = e.as<node::Literal>()) {
         out += literal_text(lit->value);
     } else if (auto* p = e.as<node::Param>()) {
-        out += "{{workflow.parameters." + p->name + "}}";
+        out += c.param_ref(c.scope_of(t), p->name);
     } else if (auto* o = e.as<node::TaskOutput>()) {
         out += c.output_ref(c.scope_of(t), *o, false);
     } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
@@ -300,7 +310,7 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
                                          "{{workflow.creationTimestamp.z}}";
                 break;
             case RunField::ScheduledAt:
-                if (!g.schedule) no_schedule(g, t, input);
+                if (!c.scheduled) no_schedule(g, t, input);
                 out += "{{workflow.scheduledTime}}";
                 break;
             case RunField::RunName: out += "{{workflow.name}}"; break;
@@ -335,7 +345,7 @@ void append_when(std::string& out, const Ctx& c, int s, const Expr& e) {
         }
         if (v.type == Type::String) text += '"';
         if (auto* p = v.as<node::Param>()) {
-            text += "{{workflow.parameters." + p->name + "}}";
+            text += c.param_ref(s, p->name);
         } else if (auto* o = v.as<node::TaskOutput>()) {
             text += c.output_ref(s, *o, false);
         } else if (v.as<node::LoopItem>() || v.as<node::Field>()) {
@@ -737,26 +747,55 @@ Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) 
     return scopes;
 }
 
-}  // namespace
+// What the root and every nested pipeline share: the template list and its names.
+struct Emission {
+    const Options& options;
+    const Graph* root;
+    UniqueNames template_names{};
+    Node templates = Node::seq();
+};
 
-void check(const Graph& g, const Options&) {
-    if (g.schedule) return;
-    for (const auto& t : g.tasks) {
-        for (const auto& b : t.args) {
-            for_each_node(*b.value, [&](const Expr& e) {
-                if (auto* r = e.as<node::Run>(); r && r->field == RunField::ScheduledAt) no_schedule(g, t, b.input);
-            });
-        }
-    }
+// Template `arguments` or `inputs`: parameters and artifacts, each only if there are any.
+Node args_of(Node params, Node artifacts) {
+    Node args = Node::map();
+    if (!params.empty()) args.set("parameters", std::move(params));
+    if (!artifacts.empty()) args.set("artifacts", std::move(artifacts));
+    return args;
 }
 
-doc::Node emit(const Graph& g, const Options& options) {
-    UniqueNames template_names;
-    template_names.take(g.name);
-    const bool has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
-    const std::string exit_name = has_hooks ? template_names.claim(g.name + "-exit") : std::string();
+// A pipeline's DAG template outputs: what it returns, read from its body's tasks.
+Node pipeline_outputs(const Ctx& c) {
+    const Graph& g = c.g;
+    Node params = Node::seq(), artifacts = Node::seq();
+    for (const auto& out : g.outputs) {
+        const Expr& e = *out.value;
+        if (auto* col = e.as<node::Collected>()) {
+            params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("parameter", c.collected_ref(*col))));
+            continue;
+        }
+        const auto* o = e.as<node::TaskOutput>();
+        const Task& producer = g.tasks[o->task];
+        if (g.component_of(producer).importer) {
+            throw Error("output '" + out.name + "' returns an importer's artifact, which is no step on Argo: read it from its URI",
+                        Where{.pipeline = g.name});
+        }
+        if (is_artifact(e.type)) {
+            artifacts.push(Node::map().set("name", out.name).set("from", c.output_ref(0, *o, true)));
+        } else {
+            params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("parameter", c.output_ref(0, *o, false))));
+        }
+    }
+    return args_of(std::move(params), std::move(artifacts));
+}
+
+// Appends the templates of pipeline `g` to `em`: its DAG (`name`), its exit DAG (`exit_name`, with
+// hooks), the DAGs of its groups, its containers, then those of the pipelines it nests.
+void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const std::string& exit_name) {
+    const Options& options = em.options;
+    UniqueNames& template_names = em.template_names;
+    const bool has_hooks = !exit_name.empty();
     Scopes scopes = make_scopes(g, has_hooks, template_names);
-    const Ctx ctx{g, options, &scopes};
+    const Ctx ctx{g, options, &scopes, &g != em.root, em.root->schedule.has_value()};
     Node templates = Node::seq();
     templates.push(Node());  // the entry DAG, filled in below
     if (has_hooks) templates.push(Node());  // the exit DAG
@@ -782,9 +821,22 @@ doc::Node emit(const Graph& g, const Options& options) {
         auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
         (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
     };
+    std::unordered_map<const Graph*, std::string> nested_names;
+    std::vector<std::pair<const Graph*, const std::string*>> nested;
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
         if (g.component_of(t).importer) continue;
+        if (const auto& sub = g.component_of(t).pipeline) {
+            auto [it, inserted] = nested_names.try_emplace(sub.get());
+            if (inserted) {
+                it->second = template_names.claim(sanitize_k8s_name(sub->name));
+                nested.emplace_back(sub.get(), &it->second);
+            }
+            deps.clear();
+            for (TaskId d : t.deps) wait_for(t, g.tasks[d]);
+            scopes.list[ctx.scope_of(t)].tasks.push(dag_task(ctx, t, it->second, deps));
+            continue;
+        }
         std::string key = std::to_string(t.component) + '#' + settings_key(g, t);
         auto [it, inserted] = template_by_key.try_emplace(std::move(key));
         if (inserted) {
@@ -807,7 +859,7 @@ doc::Node emit(const Graph& g, const Options& options) {
         if (auto* lit = group.items->as<node::Literal>()) {
             loop_sources[s] = {"withItems", lit->value};
         } else if (auto* p = group.items->as<node::Param>()) {
-            loop_sources[s] = {"withParam", Node("{{workflow.parameters." + p->name + "}}")};
+            loop_sources[s] = {"withParam", Node(ctx.param_ref(parent, p->name))};
         } else {
             loop_sources[s] = {"withParam", Node(ctx.output_ref(parent, *group.items->as<node::TaskOutput>(), false))};
         }
@@ -816,12 +868,6 @@ doc::Node emit(const Graph& g, const Options& options) {
     std::vector<Node> wrappers;
     for (std::size_t s = 1; s < scopes.list.size(); ++s) {
         Scope& scope = scopes.list[s];
-        auto args_of = [](Node params, Node artifacts) {
-            Node args = Node::map();
-            if (!params.empty()) args.set("parameters", std::move(params));
-            if (!artifacts.empty()) args.set("artifacts", std::move(artifacts));
-            return args;
-        };
         const std::int64_t parallelism = g.groups[scope.group].parallelism;
         const bool wrapped = loop_sources[s].first && parallelism > 0;
         const std::string wrapper_name = wrapped ? template_names.claim(scope.template_name + "-parallelism") : std::string();
@@ -896,11 +942,50 @@ doc::Node emit(const Graph& g, const Options& options) {
     // The parallelism wrappers go right after the DAG templates (before the containers).
     templates.items().insert(templates.items().begin() + static_cast<std::ptrdiff_t>(first_scope_template + scopes.list.size() - 1),
                              std::make_move_iterator(wrappers.begin()), std::make_move_iterator(wrappers.end()));
-    templates.items()[0] =
-        Node::map().set("name", g.name).set("dag", Node::map().set("tasks", std::move(scopes.list[0].tasks)));
+    Node entry = Node::map().set("name", name);
+    if (ctx.nested) {
+        Node params = Node::seq(), artifacts = Node::seq();
+        for (const auto& p : g.params) {
+            Node entry_param = Node::map().set("name", p.name);
+            if (p.default_value) entry_param.set("default", literal_text(*p.default_value));
+            (is_artifact(p.type) ? artifacts : params).push(std::move(entry_param));
+        }
+        if (Node inputs = args_of(std::move(params), std::move(artifacts)); !inputs.empty()) entry.set("inputs", std::move(inputs));
+    }
+    if (Node outputs = pipeline_outputs(ctx); !outputs.empty()) entry.set("outputs", std::move(outputs));
+    templates.items()[0] = std::move(entry.set("dag", Node::map().set("tasks", std::move(scopes.list[0].tasks))));
     if (has_hooks) {
         templates.items()[1] = Node::map().set("name", exit_name).set("dag", Node::map().set("tasks", std::move(exit_tasks)));
     }
+    for (auto& item : templates.items()) em.templates.push(std::move(item));
+    for (const auto& [sub, sub_name] : nested) emit_pipeline(em, *sub, *sub_name, {});
+}
+
+// run::scheduled_at() in a pipeline that has no schedule, or in one it nests.
+void reject_scheduled_at(const Graph& g) {
+    for (const auto& t : g.tasks) {
+        if (const auto& sub = g.component_of(t).pipeline) reject_scheduled_at(*sub);
+        for (const auto& b : t.args) {
+            for_each_node(*b.value, [&](const Expr& e) {
+                if (auto* r = e.as<node::Run>(); r && r->field == RunField::ScheduledAt) no_schedule(g, t, b.input);
+            });
+        }
+    }
+}
+
+}  // namespace
+
+void check(const Graph& g, const Options&) {
+    if (!g.schedule) reject_scheduled_at(g);
+}
+
+doc::Node emit(const Graph& g, const Options& options) {
+    Emission em{options, &g};
+    em.template_names.take(g.name);
+    const bool has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
+    const std::string exit_name = has_hooks ? em.template_names.claim(g.name + "-exit") : std::string();
+    emit_pipeline(em, g, g.name, exit_name);
+    Node templates = std::move(em.templates);
 
     Node spec = Node::map();
     spec.set("entrypoint", g.name);

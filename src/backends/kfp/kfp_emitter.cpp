@@ -888,31 +888,86 @@ Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t
     return task;
 }
 
-}  // namespace
-
-Documents emit(const Graph& g, const Options& options) {
+// What the root and every nested pipeline share: one namespace of components and executors.
+struct Emission {
     Node components = Node::map();
     Node executors = Node::map();
     Node k8s_executors = Node::map();
     UniqueNames names;
-    names.reserve(g.tasks.size());
+};
+
+// `dag.outputs` and `outputDefinitions` for what a pipeline returns: body task outputs, and a
+// loop's collected outputs through the loop's sub-DAG.
+void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
+    const Graph& g = ctx.g;
+    Node params = Node::map(), artifacts = Node::map(), param_defs = Node::map(), artifact_defs = Node::map();
+    for (const auto& out : g.outputs) {
+        const Expr& e = *out.value;
+        if (auto* c = e.as<node::Collected>()) {
+            const Node ref = ctx.collected_ref(*c, e.type);
+            const Node* from = ref.find("taskOutputParameter");
+            params.set(out.name, Node::map().set("valueFromParameter", Node::map()
+                                                                           .set("outputParameterKey", *from->find("outputParameterKey"))
+                                                                           .set("producerSubtask", *from->find("producerTask"))));
+            param_defs.set(out.name, Node::map().set("parameterType", parameter_type(e.type)));
+            continue;
+        }
+        const auto* o = e.as<node::TaskOutput>();
+        const std::string& producer = g.tasks[o->task].name;
+        if (is_artifact(e.type)) {
+            artifacts.set(out.name, Node::map().set("artifactSelectors", Node::seq({Node::map()
+                                                                                       .set("outputArtifactKey", o->output)
+                                                                                       .set("producerSubtask", producer)})));
+            artifact_defs.set(out.name, Node::map().set("artifactType", artifact_type(e.type)));
+        } else {
+            params.set(out.name, Node::map().set("valueFromParameter",
+                                                 Node::map().set("outputParameterKey", o->output).set("producerSubtask", producer)));
+            param_defs.set(out.name, Node::map().set("parameterType", parameter_type(e.type)));
+        }
+    }
+    if (params.empty() && artifacts.empty()) return;
+    Node outputs = Node::map(), defs = Node::map();
+    if (!artifacts.empty()) {
+        outputs.set("artifacts", std::move(artifacts));
+        defs.set("artifacts", std::move(artifact_defs));
+    }
+    if (!params.empty()) {
+        outputs.set("parameters", std::move(params));
+        defs.set("parameters", std::move(param_defs));
+    }
+    dag.set("outputs", std::move(outputs));
+    component.set("outputDefinitions", std::move(defs));
+}
+
+// Emits pipeline `g` as a DAG component (`root`, or a nested pipeline's `comp-…`): its tasks'
+// components and executors go into `em`, then the components of the pipelines it nests.
+Node emit_dag(Emission& em, const Graph& g) {
+    Node& components = em.components;
     Context ctx{g};
     ctx.has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
-    make_scopes(ctx, names);
-    components.entries().reserve(g.tasks.size());
-    executors.entries().reserve(g.tasks.size());
+    make_scopes(ctx, em.names);
     ctx.scopes[ctx.body].tasks.entries().reserve(g.tasks.size());
 
     // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
+    // Nested pipelines claim theirs after this pipeline's, as kfp's merge renames them.
     std::vector<std::optional<ComponentParts>> parts(g.components.size());
+    std::vector<std::pair<const Graph*, std::string>> nested;
     std::vector<const std::string*> deps;
     for (TaskId id : g.topo_order) {
         const Task& t = g.tasks[id];
         const Component& c = g.component_of(t);
-        const std::string base = names.claim(sanitize_k8s_name(c.name));
+        const std::string base = em.names.claim(sanitize_k8s_name(c.name));
         const std::string comp_name = "comp-" + base;
         const std::string exec_name = "exec-" + base;
-
+        deps.clear();
+        if (t.hook == Hook::None) {
+            for (TaskId d : t.deps) add_dependency(ctx, t, g.tasks[d], deps);
+        }
+        ctx.scopes[ctx.scope_of(t)].tasks.set(t.name, task_spec(ctx, t, comp_name, deps));
+        if (c.pipeline) {
+            nested.emplace_back(c.pipeline.get(), comp_name);
+            continue;
+        }
         std::optional<ComponentParts>& cached = parts[t.component];
         if (!cached) cached = component_parts(c);
         Node comp = Node::map();
@@ -920,14 +975,14 @@ Documents emit(const Graph& g, const Options& options) {
         if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
         if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
         components.set(comp_name, std::move(comp));
-        executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, *cached, t));
-        deps.clear();
-        if (t.hook == Hook::None) {
-            for (TaskId d : t.deps) add_dependency(ctx, t, g.tasks[d], deps);
-        }
-        ctx.scopes[ctx.scope_of(t)].tasks.set(t.name, task_spec(ctx, t, comp_name, deps));
-        if (Node k8s = kubernetes_config(t); !k8s.empty()) k8s_executors.set(exec_name, std::move(k8s));
+        em.executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, *cached, t));
+        if (Node k8s = kubernetes_config(t); !k8s.empty()) em.k8s_executors.set(exec_name, std::move(k8s));
     }
+
+    // What it returns, before the loops' sub-DAGs are written: collected outputs add to them.
+    Node root = Node::map();
+    Node dag = Node::map();
+    add_pipeline_outputs(ctx, dag, root);
 
     // Sub-DAGs innermost first: each one's task goes into its parent's DAG. Conditions are
     // written first, since they may add channel inputs to their scope and its parents.
@@ -965,30 +1020,39 @@ Documents emit(const Graph& g, const Options& options) {
         Node task = scope_task(scope, std::move(conditions[s]), std::move(iterators[s]), g.groups[scope.group].parallelism);
         ctx.scopes[scope.parent].tasks.set(scope.task_name, std::move(task));
     }
-    Node tasks = std::move(ctx.scopes[0].tasks);
-
-    Node root = Node::map();
-    root.set("dag", Node::map().set("tasks", std::move(tasks)));
+    dag.set("tasks", std::move(ctx.scopes[0].tasks));
+    root.set("dag", std::move(dag));
     if (Node in = port_definitions(g.params); !in.is_null()) root.set("inputDefinitions", std::move(in));
+    for (const auto& [sub, name] : nested) components.set(name, emit_dag(em, *sub));
+    return root;
+}
 
+}  // namespace
+
+Documents emit(const Graph& g, const Options& options) {
+    Emission em;
+    em.names.reserve(g.tasks.size());
+    em.components.entries().reserve(g.tasks.size());
+    em.executors.entries().reserve(g.tasks.size());
+    Node root = emit_dag(em, g);
     Node info = Node::map().set("name", g.name);
     if (!g.display_name.empty()) info.set("displayName", g.display_name);
     if (!g.description.empty()) info.set("description", g.description);
 
     Documents out;
     out.pipeline_spec = Node::map();
-    if (!components.empty()) out.pipeline_spec.set("components", std::move(components));
+    if (!em.components.empty()) out.pipeline_spec.set("components", std::move(em.components));
     if (!g.pipeline_root.empty()) out.pipeline_spec.set("defaultPipelineRoot", g.pipeline_root);
-    if (!executors.empty()) out.pipeline_spec.set("deploymentSpec", Node::map().set("executors", std::move(executors)));
+    if (!em.executors.empty()) out.pipeline_spec.set("deploymentSpec", Node::map().set("executors", std::move(em.executors)));
     out.pipeline_spec.set("pipelineInfo", std::move(info));
     out.pipeline_spec.set("root", std::move(root));
     out.pipeline_spec.set("schemaVersion", "2.1.0");
     out.pipeline_spec.set("sdkVersion", options.sdk_version);
-    if (!k8s_executors.empty()) {
+    if (!em.k8s_executors.empty()) {
         out.platform_spec = Node::map().set(
             "platforms",
             Node::map().set("kubernetes",
-                            Node::map().set("deploymentSpec", Node::map().set("executors", std::move(k8s_executors)))));
+                            Node::map().set("deploymentSpec", Node::map().set("executors", std::move(em.k8s_executors)))));
     }
     return out;
 }

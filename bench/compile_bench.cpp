@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,17 +23,20 @@ namespace {
 using namespace pipecc;
 
 // chain and fanout are the core issue's shapes; copies (50-step chains side by side, as a team
-// repeating one pipeline per region or customer builds) and fanin (a fan-out whose tasks all feed
-// one final task) are the shapes users build at scale.
-enum class Shape { Chain, Fanout, Copies, Fanin };
+// repeating one pipeline per region or customer builds), fanin (a fan-out whose tasks all feed
+// one final task) and nested (sub-pipelines 200 deep) are the shapes users build at scale.
+// ordered is a chain by .after() alone, with no data: the shape of Hera's size figure.
+enum class Shape { Chain, Fanout, Copies, Fanin, Nested, Ordered };
 constexpr std::size_t kCopyLength = 50;
+constexpr std::size_t kNestingDepth = 200;
 
 // CPU time leaves out the time spent waiting for a core, which inflates wall time on a shared
 // machine; it still counts the kernel's time for page faults, a real cost of large pipelines.
 enum class Clock { Wall, Cpu };
 
 const std::map<std::string, Shape> shapes = {
-    {"chain", Shape::Chain}, {"fanout", Shape::Fanout}, {"copies", Shape::Copies}, {"fanin", Shape::Fanin}};
+    {"chain", Shape::Chain},   {"fanout", Shape::Fanout}, {"copies", Shape::Copies},
+    {"fanin", Shape::Fanin},   {"nested", Shape::Nested}, {"ordered", Shape::Ordered}};
 const std::map<std::string, Target> targets = {{"kfp", Target::Kfp}, {"argo", Target::Argo}};
 const std::map<std::string, Clock> clocks = {{"wall", Clock::Wall}, {"cpu", Clock::Cpu}};
 
@@ -45,6 +49,32 @@ Pipeline build_pipeline(Shape shape, std::size_t n) {
                           .output<String>("out")
                           .command({"sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && printf '%s' \"$0\" > \"$1\"",
                                     input_value("in"), output_path("out")});
+    if (shape == Shape::Nested) {
+        // 200 levels, each a pipeline whose chain of N/200 steps feeds the level below it, which
+        // it runs as one task and whose output it returns.
+        const std::size_t per_level = std::max<std::size_t>(1, n / kNestingDepth);
+        std::optional<Pipeline> inner;
+        for (std::size_t level = 0; level < kNestingDepth; ++level) {
+            Pipeline p(level + 1 == kNestingDepth ? "bench-nested" : "level-" + std::to_string(level));
+            Value<String> prev = p.param<String>("seed", "hello");
+            for (std::size_t i = 0; i < per_level; ++i) prev = p.add(step).arg("in", prev).output<String>("out");
+            if (inner) prev = p.add(*inner).arg("seed", prev).output<String>("out");
+            p.output("out", prev);
+            inner = std::move(p);
+        }
+        return *inner;
+    }
+    if (shape == Shape::Ordered) {
+        const auto echo = Component("echo").image("alpine:3.20").command({"echo", "hello"});
+        Pipeline p("bench-ordered");
+        std::optional<Task> prev;
+        for (std::size_t i = 0; i < n; ++i) {
+            Task t = p.add(echo);
+            if (prev) t.after(*prev);
+            prev = t;
+        }
+        return p;
+    }
     const char* names[] = {"bench-chain", "bench-fanout", "bench-copies", "bench-fanin"};
     Pipeline p(names[static_cast<int>(shape)]);
     const auto seed = p.param<String>("seed", "hello");
@@ -132,7 +162,7 @@ int main(int argc, char** argv) {
     app.add_option("--n", ns, "Task counts (repeatable, or comma-separated)")
         ->delimiter(',')
         ->check(CLI::PositiveNumber);
-    app.add_option("--shape", shape_names, "chain, fanout, copies (50-step chains) and/or fanin")->delimiter(',')->check(CLI::IsMember(shapes));
+    app.add_option("--shape", shape_names, "chain, fanout, copies (50-step chains), fanin, nested (200 deep) and/or ordered (.after() only)")->delimiter(',')->check(CLI::IsMember(shapes));
     app.add_option("--target", target_names, "kfp and/or argo")->delimiter(',')->check(CLI::IsMember(targets));
     app.add_option("--runs", runs, "Runs per line; each figure is their median")->check(CLI::PositiveNumber);
     app.add_option("--clock", clock_name, "wall, or cpu: this thread's CPU time")

@@ -133,12 +133,12 @@ TEST_CASE("argo: DAG task arguments reference parameters, outputs and artifacts"
     CHECK(artifacts[0]["name"].as<std::string>() == "data");
     CHECK(artifacts[0]["from"].as<std::string>() == "{{tasks.a.outputs.artifacts.rows}}");
     CHECK_FALSE(by_name(dag_task(wf, "b")["arguments"]["parameters"], "data"));
-    CHECK(test::strings_of(dag_task(wf, "b")["dependencies"]) == std::vector<std::string>{"a"});
+    CHECK(dag_task(wf, "b")["depends"].as<std::string>() == "a");
     CHECK(dag_task(wf, "b")["template"].as<std::string>() == "sink");
     // A task without arguments or dependencies has neither key.
     REQUIRE(dag_task(wf, "a"));
     CHECK_FALSE(dag_task(wf, "a")["arguments"]);
-    CHECK_FALSE(dag_task(wf, "a")["dependencies"]);
+    CHECK_FALSE(dag_task(wf, "a")["depends"]);
 }
 
 TEST_CASE("argo: dependencies are sorted by name and unique, tasks in topological order", "[argo]") {
@@ -151,7 +151,7 @@ TEST_CASE("argo: dependencies are sorted by name and unique, tasks in topologica
         .arg("x", concat(zeta.output<String>("o"), alpha.output<String>("o"), zeta.output<String>("o")))
         .after(mid, alpha);
     const auto wf = argo_wf(p);
-    CHECK(test::strings_of(dag_task(wf, "sink")["dependencies"]) == std::vector<std::string>{"alpha", "mid", "zeta"});
+    CHECK(dag_task(wf, "sink")["depends"].as<std::string>() == "alpha && mid && zeta");
     CHECK(names_of(dag_tasks(wf)) == std::vector<std::string>{"alpha", "mid", "zeta", "sink"});
 }
 

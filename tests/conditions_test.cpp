@@ -60,7 +60,7 @@ TEST_CASE("Elif and Else hold only when the earlier branches do not", "[conditio
     CHECK(by_name(entry, "condition-2")["when"].as<std::string>() == n_ref + " > 10");
     CHECK(by_name(entry, "condition-3")["when"].as<std::string>() == "!(" + n_ref + " > 10) && " + n_ref + " > 5");
     CHECK(by_name(entry, "condition-4")["when"].as<std::string>() == "!(" + n_ref + " > 10) && !(" + n_ref + " > 5)");
-    CHECK(strings_of(by_name(entry, "condition-4")["dependencies"]) == std::vector<std::string>{"producer"});
+    CHECK(by_name(entry, "condition-4")["depends"].as<std::string>() == "producer");
     CHECK(by_name(by_name(wf["spec"]["templates"], "condition-4")["dag"]["tasks"], "small"));
 }
 
@@ -111,7 +111,7 @@ TEST_CASE("Argo runs each branch as a DAG template that receives outer outputs a
     const YAML::Node nested_task = by_name(outer["dag"]["tasks"], "condition-2");
     CHECK(nested_task["when"].as<std::string>() ==
           "\"{{tasks.inner.outputs.parameters.out}}\" == \"{{inputs.parameters.producer-out}}\"");
-    CHECK(strings_of(nested_task["dependencies"]) == std::vector<std::string>{"inner"});
+    CHECK(nested_task["depends"].as<std::string>() == "inner");
     const YAML::Node consume = by_name(nested["dag"]["tasks"], "consumer");
     CHECK(consume["arguments"]["parameters"][0]["value"].as<std::string>() ==
           "{{inputs.parameters.producer-out}}/{{inputs.parameters.inner-out}}");
@@ -130,8 +130,8 @@ TEST_CASE("after() across branches makes the branch wait, on both targets", "[co
     CHECK(strings_of(tasks["after-branch"]["dependentTasks"]) == std::vector<std::string>{"condition-1"});
     CHECK(strings_of(tasks["condition-1"]["dependentTasks"]) == std::vector<std::string>{"before", "producer"});
     const YAML::Node entry = by_name(argo_wf(p)["spec"]["templates"], "p")["dag"]["tasks"];
-    CHECK(strings_of(by_name(entry, "after-branch")["dependencies"]) == std::vector<std::string>{"condition-1"});
-    CHECK(strings_of(by_name(entry, "condition-1")["dependencies"]) == std::vector<std::string>{"before", "producer"});
+    CHECK(by_name(entry, "after-branch")["depends"].as<std::string>() == "condition-1");
+    CHECK(by_name(entry, "condition-1")["depends"].as<std::string>() == "before && producer");
 }
 
 TEST_CASE("branches inside an exit handler's body are numbered after it", "[conditions]") {

@@ -109,8 +109,8 @@ TEST_CASE("hooks: on KFP a hook cannot wait for another hook; on Argo it can", "
             CHECK(e->message() == "on KFP, a hook task cannot wait for another hook task ('first')");
 
             const YAML::Node exit_dag = by_name(argo_spec(p)["templates"], "hooked-exit")["dag"]["tasks"];
-            CHECK(strings_of(by_name(exit_dag, "second")["dependencies"]) == std::vector<std::string>{"first"});
-            CHECK_FALSE(by_name(exit_dag, "first")["dependencies"]);
+            CHECK(by_name(exit_dag, "second")["depends"].as<std::string>() == "first");
+            CHECK_FALSE(by_name(exit_dag, "first")["depends"]);
         }
     }
 }
@@ -156,7 +156,7 @@ TEST_CASE("hooks on Argo: spec.onExit names a DAG of the hooks, with conditions 
     CHECK(by_name(tasks, "publish")["when"].as<std::string>() == "{{workflow.status}} == Succeeded");
     CHECK(by_name(tasks, "page")["when"].as<std::string>() == "{{workflow.status}} != Succeeded");
     // Hooks already run after the body: they list no body task as a dependency.
-    for (const auto& t : tasks) CHECK_FALSE(t["dependencies"]);
+    for (const auto& t : tasks) CHECK_FALSE(t["depends"]);
 
     auto arg = [&](const std::string& task) {
         return by_name(by_name(tasks, task)["arguments"]["parameters"], "x")["value"].as<std::string>();

@@ -53,7 +53,7 @@ TEST_CASE("on Argo an imported artifact is fetched by its readers from the URI",
     CHECK(a["arguments"]["artifacts"][0]["gcs"]["bucket"].as<std::string>() == "bucket");
     CHECK(a["arguments"]["artifacts"][0]["gcs"]["key"].as<std::string>() == "data/train.csv");
     // It waits for what the importer waited for.
-    CHECK(strings_of(a["dependencies"]) == std::vector<std::string>{"prepare"});
+    CHECK(a["depends"].as<std::string>() == "prepare");
     CHECK(by_name(tasks, "b")["arguments"]["artifacts"][0]["http"]["url"].as<std::string>() == "https://example.com/x.csv");
     CHECK(by_name(tasks, "c")["arguments"]["artifacts"][0]["s3"]["key"].as<std::string>() == "k.csv");
     CHECK_FALSE(by_name(wf["spec"]["templates"], "importer"));

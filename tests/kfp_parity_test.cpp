@@ -767,4 +767,27 @@ TEST_CASE("kfp parity: pipelines that return a parameter and an artifact", "[par
     check_parity(p, "essential__pipeline_with_outputs.yaml");
 }
 
+// --- ignore_upstream_failure ------------------------------------------------------------------------
+
+TEST_CASE("kfp parity: a task that reads a failing task's output with a default", "[parity][upstream]") {
+    // kfp's pipeline_with_task_using_ignore_upstream_failure.
+    const auto fail_op = component("fail-op").input<String>("message").output<String>("Output");
+    const auto print = component("print-op").input<String>("message", "default");
+    Pipeline p("my-pipeline");
+    auto failing = p.add(fail_op).arg("message", p.param<String>("sample_input", "message"));
+    p.add(print).arg("message", failing.output<String>("Output")).ignore_upstream_failure();
+    check_parity(p, "pipeline_with_task_using_ignore_upstream_failure.yaml");
+}
+
+TEST_CASE("kfp parity: a task ordered after a failing one by .after() alone", "[parity][upstream]") {
+    // kfp's local_execution_pipeline_with_ignore_upstream_failure.
+    Pipeline p("pipeline-with-ignore-upstream-failure");
+    auto failing = p.add(component("fail-always").output<String>("Output"));
+    p.add(component("write-marker").input<String>("marker_path").output<String>("Output"))
+        .arg("marker_path", p.param<String>("marker_path"))
+        .after(failing)
+        .ignore_upstream_failure();
+    check_parity(p, "local_execution__local_execution_pipeline_with_ignore_upstream_failure.yaml");
+}
+
 }  // namespace pipecc::test

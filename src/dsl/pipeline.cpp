@@ -168,6 +168,10 @@ Task& Task::retry(std::int64_t max_retries, std::chrono::seconds backoff, double
     task().retry = graph::Retry{max_retries, backoff.count(), backoff_factor, max_backoff.count()};
     return *this;
 }
+Task& Task::ignore_upstream_failure() {
+    task().ignore_upstream_failure = true;
+    return *this;
+}
 Task& Task::caching(bool enabled) {
     task().cache = enabled;
     return *this;

@@ -490,6 +490,11 @@ void check_scopes(Graph& g) {
         check_visible(g, body_reader, *o.value, fail);
     }
     for (const auto& t : g.tasks) {
+        if (t.ignore_upstream_failure && t.hook != Hook::None) {
+            throw Error("ignore_upstream_failure() is for body tasks: on_exit, on_success and on_failure tasks already "
+                        "run after the others, whatever happened",
+                        at_task(g, t));
+        }
         for (TaskId a : t.after) {
             if (t.hook == Hook::None && g.tasks[a].hook != Hook::None) {
                 throw Error("cannot run after hook task '" + g.tasks[a].name +
@@ -565,6 +570,15 @@ void check_bindings(Graph& g) {
             }
             for (std::size_t j = 0; j < i; ++j) {
                 if (t.args[j].input == b.input) throw Error("input is bound twice", at_task(g, t, b.input));
+            }
+            if (t.ignore_upstream_failure && !port->default_value && !port->optional) {
+                bool from_task = false;
+                for_each_node(*b.value, [&](const Expr& e) { from_task = from_task || e.as<node::TaskOutput>() || e.as<node::Collected>(); });
+                if (from_task) {
+                    throw Error("ignore_upstream_failure(): the input reads a task that may fail before writing it, so it "
+                                "needs a default value (or to be optional) in component '" + c.name + "'",
+                                at_task(g, t, b.input));
+                }
             }
             if (!assignable(b.value->type, port->type)) {
                 throw Error("expects " + std::string(type_name(port->type)) + " but gets " +

@@ -117,6 +117,15 @@ public:
     /// Retries a failed task up to `max_retries` times with exponential backoff.
     Task& retry(std::int64_t max_retries, std::chrono::seconds backoff = std::chrono::seconds(0),
                 double backoff_factor = 2.0, std::chrono::seconds max_backoff = std::chrono::seconds(3600));
+    /// Runs this task once the tasks it waits for have finished, even if some of them failed:
+    /// a clean-up or report step. Inputs it reads from those tasks need a default (used when
+    /// the task failed to write them). KFP: triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED; Argo:
+    /// `depends` on every end state, for tasks that read no upstream outputs.
+    ///
+    /// @code
+    /// p.add(cleanup).after(train).ignore_upstream_failure();
+    /// @endcode
+    Task& ignore_upstream_failure();
     /// Turns result caching on (the default) or off.
     Task& caching(bool enabled);
     /// Fails the task if it runs longer than this.

@@ -148,6 +148,9 @@ struct Task {
     std::shared_ptr<const PodSettings> pod{};
     std::optional<Retry> retry{};
     bool cache = true;
+    /// Runs once the tasks it waits for have finished, even if some failed (kfp's
+    /// `ignore_upstream_failure`).
+    bool ignore_upstream_failure = false;
     std::int64_t timeout_seconds = 0;  ///< 0 = none
     Hook hook = Hook::None;
     GroupId group = 0;  ///< the innermost group the task is in

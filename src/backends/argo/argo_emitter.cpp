@@ -671,23 +671,48 @@ Node imported_artifact(const Graph& g, const Task& importer, const std::string& 
     return artifact;
 }
 
+// A DAG task's `depends`: the names it waits for, sorted and joined with &&, as Hera writes it
+// (a list of `dependencies` costs a line per name, and Argo objects have a size limit). With
+// `any_end`, each may have ended in any state (ignore_upstream_failure).
+std::string depends_text(std::vector<const std::string*>& deps, bool any_end) {
+    std::string out;
+    const Node names = backends::sorted_names(deps);
+    for (const auto& name : names.items()) {
+        if (!out.empty()) out += " && ";
+        const std::string& n = name.as_string();
+        if (any_end) {
+            out += "(" + n + ".Succeeded || " + n + ".Skipped || " + n + ".Failed || " + n + ".Errored)";
+        } else {
+            out += n;
+        }
+    }
+    return out;
+}
+
 // `deps`: the names the task waits for in its own DAG.
 Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std::vector<const std::string*>& deps) {
     const Graph& g = c.g;
     Node task = Node::map();
     task.set("name", t.name);
     task.set("template", template_name);
-    if (!deps.empty()) task.set("dependencies", backends::sorted_names(deps));
+    if (!deps.empty()) task.set("depends", depends_text(deps, t.ignore_upstream_failure));
     if (t.hook == Hook::Success) task.set("when", "{{workflow.status}} == Succeeded");
     if (t.hook == Hook::Failure) task.set("when", "{{workflow.status}} != Succeeded");
     Node params = Node::seq();
     Node artifacts = Node::seq();
     for (const auto& b : t.args) {
         const Expr& e = *b.value;
-        bool from_body = false;
+        bool from_body = false, reads_task = false;
         for_each_node(e, [&](const Expr& n) {
-            if (auto* o = n.as<node::TaskOutput>()) from_body = from_body || (t.hook != Hook::None && g.tasks[o->task].hook == Hook::None);
+            auto* o = n.as<node::TaskOutput>();
+            reads_task = reads_task || o || n.as<node::Collected>();
+            if (o) from_body = from_body || (t.hook != Hook::None && g.tasks[o->task].hook == Hook::None);
         });
+        if (reads_task && t.ignore_upstream_failure) {
+            throw Error("on Argo, a task with ignore_upstream_failure() cannot read task outputs: Argo cannot resolve an "
+                        "output that a failed task did not write (KFP passes the input's default)",
+                        at(g, t, b.input));
+        }
         if (from_body) {
             throw Error("on Argo, a hook task cannot read outputs of the pipeline's tasks: the exit handler runs "
                         "outside their DAG",
@@ -819,6 +844,7 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
             return;
         }
         auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
+        if (waiter >= 0 && t.ignore_upstream_failure) throw backends::lifted_ignore_error(g, t, dep);
         (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
     };
     std::unordered_map<const Graph*, std::string> nested_names;
@@ -872,7 +898,7 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
         const bool wrapped = loop_sources[s].first && parallelism > 0;
         const std::string wrapper_name = wrapped ? template_names.claim(scope.template_name + "-parallelism") : std::string();
         Node task = Node::map().set("name", scope.task_name).set("template", wrapped ? wrapper_name : scope.template_name);
-        if (!scope.deps.empty()) task.set("dependencies", backends::sorted_names(scope.deps));
+        if (!scope.deps.empty()) task.set("depends", depends_text(scope.deps, false));
         if (!whens[s].empty()) task.set("when", std::move(whens[s]));
         if (wrapped) {
             // Argo limits parallelism per template, so a limited loop runs in a DAG of its own

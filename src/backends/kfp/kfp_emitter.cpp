@@ -676,6 +676,7 @@ Node task_spec(Context& ctx, const Task& t, const std::string& component_name, s
     for (const auto& b : t.args) inputs.bind(b.input, *b.value);
     if (t.hook == Hook::None) {
         if (!deps.empty()) spec.set("dependentTasks", backends::sorted_names(deps));
+        if (t.ignore_upstream_failure) spec.set("triggerPolicy", Node::map().set("strategy", "ALL_UPSTREAM_TASKS_COMPLETED"));
     } else {
         // The KFP backend runs these as Argo exit hooks of the exit handler, which nothing else
         // can wait for; and the driver reads the final status from the first dependency.
@@ -817,6 +818,7 @@ void make_scopes(Context& ctx, UniqueNames& component_names) {
 // Makes task `t` wait for task `d`, or the sub-DAG around `t` wait for the one around `d`.
 void add_dependency(Context& ctx, const Task& t, const Task& d, std::vector<const std::string*>& task_deps) {
     auto [waiter, name] = backends::lift_dependency(ctx.scopes, ctx.scope_of(t), ctx.scope_of(d), d.name);
+    if (waiter >= 0 && t.ignore_upstream_failure) throw backends::lifted_ignore_error(ctx.g, t, d);
     (waiter < 0 ? task_deps : ctx.scopes[waiter].deps).push_back(name);
 }
 

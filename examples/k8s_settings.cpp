@@ -1,13 +1,15 @@
-// gpu_training: prepare data onto a shared volume, train on a tainted GPU node pool, evaluate.
+// k8s_settings: prepare data onto a shared volume, train on a tainted GPU node pool, evaluate.
 //
-// Teaches: a task's Kubernetes pod settings. The training step tolerates the GPU pool's taint
-// and requires its nodes by affinity (a node selector alone cannot get past a taint). Its
-// service-account key is mounted from a secret and its settings come from a config map, so
-// neither is baked into the image or the compiled pipeline. Both steps share an existing PVC as
-// a data cache, training writes checkpoints to a volume made for its pod alone, the pods carry
-// labels for cost reports, and the images come from a private registry through an image pull
-// secret. On KFP these go into the kfp-kubernetes platform spec (the IR's second document); on
-// Argo into each task's pod.
+// Teaches: every Kubernetes setting of a task's pod. The training step tolerates the GPU pool's
+// taint and requires its nodes by affinity (a node selector alone cannot get past a taint). Its
+// service-account key is mounted from a secret and its experiment tracker's API key comes from
+// another as an env var; its settings come from a config map as env, and the evaluation's
+// thresholds from one as files. None of them is baked into the image or the compiled pipeline.
+// Both steps share an existing PVC as a data cache, training writes checkpoints to a volume made
+// for its pod alone and is stopped after 12 hours, the pods carry labels and annotations for
+// cost reports, and the images come from a private registry through an image pull secret. On KFP
+// these go into the kfp-kubernetes platform spec (the IR's second document); on Argo into each
+// task's pod.
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;
@@ -17,7 +19,7 @@ constexpr const char* kImage = "asia-docker.pkg.dev/my-gcp-project/ml/trainer:20
 constexpr const char* kRegistrySecret = "artifact-registry-pull";
 }  // namespace
 
-Pipeline gpu_training() {
+Pipeline k8s_settings() {
     const auto prepare = Component("prepare-data")
                              .image(kImage)
                              .input<String>("source_table")
@@ -56,14 +58,19 @@ Pipeline gpu_training() {
                      .toleration({.key = "nvidia.com/gpu", .op = "Exists", .effect = "NoSchedule"})
                      .node_affinity({{.key = "cloud.google.com/gke-nodepool", .op = "In", .values = {"gpu-pool"}}})
                      .secret_volume("trainer-gcp-sa", "/secrets/gcp")
+                     .env_from_secret("WANDB_API_KEY", "wandb", "api-key")
                      .env_from_config_map("WANDB_PROJECT", "trainer-settings", "wandb_project")
+                     .timeout(std::chrono::hours(12))
                      .pvc_mount("training-cache", "/cache")
                      .ephemeral_volume("checkpoints", "/checkpoints", "200Gi", "premium-rwo")
                      .pod_label("team", "recommendations")
                      .pod_annotation("cost-center", "ml-training")
                      .image_pull_secret(kRegistrySecret);
-    p.add(evaluate).arg("model", model.output<Model>("model")).pod_label("team", "recommendations");
+    p.add(evaluate)
+        .arg("model", model.output<Model>("model"))
+        .config_map_volume("evaluation-thresholds", "/etc/thresholds")
+        .pod_label("team", "recommendations");
     return p;
 }
 
-PIPECC_MAIN(gpu_training)
+PIPECC_MAIN(k8s_settings)

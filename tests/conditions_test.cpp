@@ -239,4 +239,89 @@ TEST_CASE("condition mistakes are errors naming the pipeline, task or condition"
     }
 }
 
+TEST_CASE("one_of() reads the output of whichever branch ran, on KFP", "[conditions][one-of]") {
+    Pipeline p("p");
+    auto side = p.add(component("flip").output<String>("side")).output<String>("side");
+    const auto say = component("say").output<String>("Output");
+    std::optional<Value<String>> a, b;
+    p.If(side == "heads", [&] { a = p.add(say, "say-heads").output<String>("Output"); })
+        .Else([&] { b = p.add(say, "say-tails").output<String>("Output"); });
+    p.add(consumer()).arg("x", one_of(*a, *b));
+    const YAML::Node spec = kfp_spec(p);
+
+    const YAML::Node reader = spec["root"]["dag"]["tasks"]["consumer"];
+    CHECK(reader["inputs"]["parameters"]["x"]["taskOutputParameter"]["producerTask"].as<std::string>() == "condition-branches-1");
+    CHECK(reader["inputs"]["parameters"]["x"]["taskOutputParameter"]["outputParameterKey"].as<std::string>() ==
+          "pipelinechannel--condition-branches-1-oneof-1");
+    CHECK(strings_of(reader["dependentTasks"]) == std::vector<std::string>{"condition-branches-1"});
+    const YAML::Node picks = spec["components"]["comp-condition-branches-1"]["dag"]["outputs"]["parameters"]
+                                 ["pipelinechannel--condition-branches-1-oneof-1"]["valueFromOneof"]["parameterSelectors"];
+    REQUIRE(picks.size() == 2);
+    CHECK(picks[0]["producerSubtask"].as<std::string>() == "condition-2");
+    CHECK(picks[0]["outputParameterKey"].as<std::string>() == "pipelinechannel--say-heads-Output");
+    CHECK(picks[1]["producerSubtask"].as<std::string>() == "condition-3");
+    CHECK(spec["components"]["comp-condition-3"]["dag"]["outputs"]["parameters"]["pipelinechannel--say-tails-Output"]
+              ["valueFromParameter"]["producerSubtask"]
+              .as<std::string>() == "say-tails");
+
+    auto err = error_of([&] { compile(p, {.target = Target::Argo}); });
+    REQUIRE(err);
+    CHECK_THAT(err->message(), Catch::Contains("one_of() is KFP only"));
+}
+
+TEST_CASE("one_of() errors", "[conditions][one-of][errors]") {
+    const auto say = component("say").output<String>("Output");
+    Pipeline p("p");
+    auto side = p.add(component("flip").output<String>("side")).output<String>("side");
+    std::optional<Value<String>> a, b, c;
+    SECTION("no Else") {
+        p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); })
+            .Elif(side == "tails", [&] { b = p.add(say).output<String>("Output"); });
+        p.add(consumer()).arg("x", one_of(*a, *b));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK(err->where().input == "x");
+        CHECK_THAT(err->message(), Catch::Contains("one_of() needs an Else branch"));
+    }
+    SECTION("a branch left out") {
+        p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); })
+            .Elif(side == "tails", [&] { b = p.add(say).output<String>("Output"); })
+            .Else([&] { c = p.add(say).output<String>("Output"); });
+        p.add(consumer()).arg("x", one_of(*a, *c));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("exactly one value from each branch of the If, in branch order"));
+    }
+    SECTION("values of two Ifs") {
+        p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); }).Else([&] { c = p.add(say).output<String>("Output"); });
+        p.If(side == "edge", [&] { b = p.add(say).output<String>("Output"); }).Else([&] { p.add(say); });
+        p.add(consumer()).arg("x", one_of(*a, *b));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("branches of different Ifs"));
+    }
+    SECTION("a value outside any If") {
+        p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); }).Else([&] { c = p.add(say).output<String>("Output"); });
+        p.add(consumer()).arg("x", one_of(*a, side));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("task 'flip' is not directly in a branch of an If"));
+    }
+    SECTION("read inside a branch, or inside a longer string") {
+        p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); }).Else([&] { c = p.add(say).output<String>("Output"); });
+        SECTION("inside") {
+            p.If(side == "x", [&] { p.add(consumer()).arg("x", one_of(*a, *c)); });
+            auto err = check_error(p);
+            REQUIRE(err);
+            CHECK_THAT(err->message(), Catch::Contains("read only by tasks right after its If"));
+        }
+        SECTION("in a concat") {
+            p.add(consumer()).arg("x", concat("got ", one_of(*a, *c)));
+            auto err = check_error(p);
+            REQUIRE(err);
+            CHECK_THAT(err->message(), Catch::Contains("one_of() must be an input's whole value"));
+        }
+    }
+}
+
 }  // namespace pipecc::test

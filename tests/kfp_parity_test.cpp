@@ -790,4 +790,26 @@ TEST_CASE("kfp parity: a task ordered after a failing one by .after() alone", "[
     check_parity(p, "local_execution__local_execution_pipeline_with_ignore_upstream_failure.yaml");
 }
 
+// --- one_of ---------------------------------------------------------------------------------------
+
+TEST_CASE("kfp parity: a nested pipeline returns one_of() its If/Elif/Else branches", "[parity][one-of]") {
+    // kfp's if_elif_else_with_oneof_parameters.
+    const auto die = component("flip-three-sided-die").output<String>("Output");
+    const auto print_and_return = component("print-and-return").input<String>("text").output<String>("Output");
+    const auto special = component("special-print-and-return").input<String>("text").output<String>("output_key");
+    Pipeline roll("roll-die-pipeline");
+    auto side = roll.add(die).output<String>("Output");
+    std::optional<Value<String>> heads, tails, draw;
+    roll.If(side == "heads", [&] { heads = roll.add(print_and_return).arg("text", "Got heads!").output<String>("Output"); })
+        .Elif(side == "tails", [&] { tails = roll.add(print_and_return).arg("text", "Got tails!").output<String>("Output"); })
+        .Else([&] { draw = roll.add(special).arg("text", "Draw!").output<String>("output_key"); });
+    roll.output("Output", one_of(*heads, *tails, *draw));
+
+    Pipeline p("outer-pipeline");
+    auto rolled = p.add(roll);
+    auto printed = p.add(print_and_return).arg("text", rolled.output<String>("Output"));
+    p.output("Output", printed.output<String>("Output"));
+    check_parity(p, "if_elif_else_with_oneof_parameters.yaml");
+}
+
 }  // namespace pipecc::test

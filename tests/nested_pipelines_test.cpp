@@ -216,7 +216,7 @@ TEST_CASE("pipeline outputs must be body task outputs or collected() ones", "[ne
         p.output("o", p.param<String>("s"));
         auto err = check_error(p);
         REQUIRE(err);
-        CHECK_THAT(err->message(), Catch::Contains("output 'o': a pipeline returns a task's output or collected() of one"));
+        CHECK_THAT(err->message(), Catch::Contains("output 'o': a pipeline returns a task's output, or collected() or one_of() of some"));
     }
     SECTION("an output of a task inside a branch") {
         Pipeline p("p");

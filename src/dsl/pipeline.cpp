@@ -317,6 +317,7 @@ graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void
     }
     // Each branch holds when its own condition does and no earlier one did, as kfp writes it:
     // !(c1) && !(c2) && c3.
+    const bool otherwise = own == nullptr;
     graph::ExprPtr condition;
     for (const auto& earlier : earlier_) {
         graph::ExprPtr negated = (!Condition::from_expr(earlier)).expr();
@@ -327,6 +328,7 @@ graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void
         earlier_.push_back(std::move(own));
     }
     const graph::GroupId group = add_group(s, graph::GroupKind::Condition, branches_, std::move(condition));
+    s.graph.groups[group].otherwise = otherwise;
     run_in_group(s, group, body);
     return group;
 }

@@ -133,6 +133,11 @@ std::string to_debug_string(const Expr& e, const Graph* g) {
         std::string operator()(const node::LoopItem& n) const { return "item(loop#" + std::to_string(n.loop) + ")"; }
         std::string operator()(const node::Field& n) const { return to_debug_string(*n.value) + "." + n.name; }
         std::string operator()(const node::Collected& n) const { return "collected(" + to_debug_string(*n.value) + ")"; }
+        std::string operator()(const node::OneOf& n) const {
+            std::string out = "one_of(";
+            for (std::size_t i = 0; i < n.values.size(); ++i) out += (i ? ", " : "") + to_debug_string(*n.values[i]);
+            return out + ")";
+        }
         std::string operator()(const node::Compare& n) const {
             return to_debug_string(*n.lhs) + " " + std::string(compare_op_text(n.op)) + " " + to_debug_string(*n.rhs);
         }

@@ -362,6 +362,32 @@ void check_loop_item(const Graph& g, const Expr& e, GroupId group, const std::fu
     }
 }
 
+// one_of(): an output of a task directly in each branch of one If/Elif/Else chain that ends with
+// Else, in branch order, read right after the chain.
+void check_one_of(const Graph& g, const Task& t, const node::OneOf& one, const std::function<Error(const std::string&)>& fail) {
+    GroupId branches = 0;
+    std::vector<GroupId> seen;
+    for (const auto& v : one.values) {
+        const auto* o = v->as<node::TaskOutput>();
+        if (!o) throw fail("one_of() takes an output of a task in each branch of an If, not " + to_debug_string(*v, &g));
+        const Task& producer = g.tasks[o->task];
+        const Group& branch = g.groups[producer.group];
+        if (producer.group == 0 || branch.kind != GroupKind::Condition || g.groups[branch.parent].kind != GroupKind::Branches) {
+            throw fail("one_of(): task '" + producer.name + "' is not directly in a branch of an If with Elif or Else");
+        }
+        if (branches != 0 && branch.parent != branches) throw fail("one_of(): its values come from branches of different Ifs");
+        branches = branch.parent;
+        seen.push_back(producer.group);
+    }
+    std::vector<GroupId> all;
+    for (GroupId id = 1; id < g.groups.size(); ++id) {
+        if (g.groups[id].parent == branches && g.groups[id].kind == GroupKind::Condition) all.push_back(id);
+    }
+    if (seen != all) throw fail("one_of() takes exactly one value from each branch of the If, in branch order");
+    if (!g.groups[all.back()].otherwise) throw fail("one_of() needs an Else branch, so that some branch always runs");
+    if (t.group != g.groups[branches].parent) throw fail("one_of() is read only by tasks right after its If (in the group the If is in)");
+}
+
 // Where a value is visible: a task may read outputs of tasks in its own group and the groups
 // around it; a loop's outputs leave it only through collected().
 void check_visible(const Graph& g, const Task& t, const Expr& value, const std::function<Error(const std::string&)>& fail) {
@@ -380,13 +406,20 @@ void check_visible(const Graph& g, const Task& t, const Expr& value, const std::
         }
         return;
     }
+    if (auto* one = value.as<node::OneOf>()) {
+        check_one_of(g, t, *one, fail);
+        return;
+    }
     if (auto* o = value.as<node::TaskOutput>(); o && !g.within(t.group, g.tasks[o->task].group)) {
         throw fail("reads output '" + o->output + "' of task '" + g.tasks[o->task].name + "', which " +
                    runs_only(g, g.tasks[o->task].group));
     }
     check_loop_item(g, value, t.group, fail);
     if (auto* c = value.as<node::Concat>()) {
-        for (const auto& part : c->parts) check_visible(g, t, *part, fail);
+        for (const auto& part : c->parts) {
+            if (part->as<node::OneOf>()) throw fail("one_of() must be an input's whole value, not part of a longer string");
+            check_visible(g, t, *part, fail);
+        }
     } else if (auto* s = value.as<node::ToString>()) {
         check_visible(g, t, *s->value, fail);
     } else if (auto* f = value.as<node::FormatTime>()) {
@@ -481,8 +514,8 @@ void check_scopes(Graph& g) {
     for (const auto& o : g.outputs) {
         auto fail = [&](const std::string& msg) { return output_error(g, o, msg); };
         const auto* out = o.value->as<node::TaskOutput>();
-        if (!out && !o.value->as<node::Collected>()) {
-            throw fail("a pipeline returns a task's output or collected() of one, not " + to_debug_string(*o.value, &g));
+        if (!out && !o.value->as<node::Collected>() && !o.value->as<node::OneOf>()) {
+            throw fail("a pipeline returns a task's output, or collected() or one_of() of some, not " + to_debug_string(*o.value, &g));
         }
         if (out && g.tasks[out->task].hook != Hook::None) {
             throw fail("returns an output of hook task '" + g.tasks[out->task].name + "', which runs after the pipeline ends");

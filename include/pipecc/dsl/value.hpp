@@ -207,6 +207,21 @@ Value<List> collected(const Value<T>& value) {
     return Value<List>(graph::make_expr(graph::Type::List, graph::node::Collected{value.expr()}));
 }
 
+/// The output of whichever branch of an If/Elif/Else ran: one value per branch, in branch
+/// order, each an output of a task directly in that branch; the chain must end with Else. For
+/// tasks after the If, and as a pipeline output. KFP: the branches' `valueFromOneof`.
+///
+/// @code
+/// p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); })
+///  .Else([&] { b = p.add(shout).output<String>("Output"); });
+/// p.add(report).arg("text", one_of(*a, *b));
+/// @endcode
+template <TypeTag T, class... More>
+    requires(!graph::is_artifact(T::type) && (std::same_as<More, Value<T>> && ...) && sizeof...(More) >= 1)
+Value<T> one_of(const Value<T>& first, const More&... more) {
+    return Value<T>(graph::make_expr(T::type, graph::node::OneOf{{first.expr(), more.expr()...}}));
+}
+
 /// Component placeholder: the value of the component's input `name`, for its command or args.
 ///
 /// @code

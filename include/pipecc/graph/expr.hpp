@@ -115,6 +115,11 @@ struct Field {
 struct Collected {
     ExprPtr value;
 };
+/// The value of whichever branch of an If/Elif/Else ran: one output of a task in each branch,
+/// in branch order, for a task after the branches.
+struct OneOf {
+    std::vector<ExprPtr> values;
+};
 /// How `Logic` combines its operands; `Not` uses only `lhs`.
 enum class LogicOp : std::uint8_t { And, Or, Not };
 /// A Bool: conditions combined with `&&`, `||` or `!`.
@@ -130,7 +135,7 @@ struct Expr {
     using Node = std::variant<node::Literal, node::Param, node::TaskOutput, node::InputValue,
                               node::InputPath, node::OutputPath, node::Concat, node::ToString,
                               node::Run, node::FormatTime, node::IfPresent, node::Compare, node::Logic,
-                              node::LoopItem, node::Field, node::Collected>;
+                              node::LoopItem, node::Field, node::Collected, node::OneOf>;
     Type type;
     Node node;
 
@@ -171,6 +176,8 @@ void for_each_child(const Expr& e, Fn&& fn) {
         fn(*f->value);
     } else if (auto* c = e.as<node::Collected>()) {
         fn(*c->value);
+    } else if (auto* o = e.as<node::OneOf>()) {
+        for (const auto& v : o->values) fn(*v);
     }
 }
 

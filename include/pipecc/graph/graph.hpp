@@ -124,6 +124,8 @@ struct Group {
     ExprPtr items{};
     Type item_type = Type::String;
     std::int64_t parallelism = 0;
+    /// Condition groups: the Else of an If chain.
+    bool otherwise = false;
 };
 
 /// One input of a task bound to a value.

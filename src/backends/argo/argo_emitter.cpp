@@ -45,6 +45,13 @@ using doc::Node;
 
 [[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input);
 
+// Argo leaves a skipped branch's outputs unresolved, so no plain reference picks the branch that ran.
+[[noreturn]] void no_one_of(const Graph& g) {
+    throw Error("one_of() is KFP only in pipecc: Argo has no value for the branches that were skipped; read each "
+                "branch's output inside its branch",
+                Where{.pipeline = g.name});
+}
+
 // A DAG template for one If branch (a Condition group) or loop body, run as a task with its
 // `when` or `withItems`/`withParam` in the DAG around it. Outputs of tasks outside it reach its tasks as the template's inputs, which its
 // task passes in (the names are `<task>-<output>`).
@@ -293,6 +300,8 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
         out += c.item_ref(c.scope_of(t), e);
     } else if (auto* col = e.as<node::Collected>()) {
         out += c.collected_ref(*col);
+    } else if (e.as<node::OneOf>()) {
+        no_one_of(g);
     } else if (auto* cat = e.as<node::Concat>()) {
         for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
@@ -798,6 +807,7 @@ Node pipeline_outputs(const Ctx& c) {
             params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("parameter", c.collected_ref(*col))));
             continue;
         }
+        if (e.as<node::OneOf>()) no_one_of(g);
         const auto* o = e.as<node::TaskOutput>();
         const Task& producer = g.tasks[o->task];
         if (g.component_of(producer).importer) {

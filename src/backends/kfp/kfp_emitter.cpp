@@ -212,9 +212,10 @@ struct Scope {
     std::string component{};  // comp-…
     GroupId group = 0;        // 0 for the root and the exit handler
     std::string item_channel{};  // a loop's: the input that holds the current item
-    Node loop_outputs = Node::map();  // a loop's: collected outputs, as dag.outputs parameters
-    Node loop_output_defs = Node::map();
+    Node outputs = Node::map();  // dag.outputs parameters: collected() and one_of() values it exports
+    Node output_defs = Node::map();
     Node tasks = Node::map();
+    int one_ofs = 0;                         // a Branches group's: one_of() values so far
     std::vector<const std::string*> deps{};  // names of the tasks its task waits for
     Node input_params = Node::map();         // channel -> binding in the parent
     Node input_artifacts = Node::map();
@@ -233,6 +234,7 @@ struct Context {
     std::vector<int> scope_of_group{};
     int body = 0;  // where tasks of group 0 go: the exit handler's scope with hooks, else the root
     std::vector<std::pair<std::string, const node::TaskOutput*>> exports{};
+    std::unordered_map<const Expr*, std::string> one_of_keys{};
     std::vector<Type> export_types{};
 
     int scope_of(const Task& t) const { return t.hook != Hook::None ? 0 : scope_of_group[t.group]; }
@@ -328,14 +330,42 @@ struct Context {
         const Task& producer = g.tasks[o->task];
         Scope& loop = scopes[scope_of_group[producer.group]];
         const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
-        if (!loop.loop_outputs.find(key)) {
-            loop.loop_outputs.set(key, Node::map().set("valueFromParameter", Node::map()
+        if (!loop.outputs.find(key)) {
+            loop.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
                                                                                  .set("outputParameterKey", o->output)
                                                                                  .set("producerSubtask", producer.name)));
-            loop.loop_output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
+            loop.output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
         }
         return Node::map().set("taskOutputParameter",
                                Node::map().set("outputParameterKey", key).set("producerTask", loop.task_name));
+    }
+
+    // one_of(): each branch's sub-DAG exports its value, and the sub-DAG of the branches picks
+    // the one that ran (`valueFromOneof`), named `pipelinechannel--<branches>-oneof-N`.
+    Node one_of_ref(const Expr& e) {
+        const auto& one = *e.as<node::OneOf>();
+        const Task& first = g.tasks[one.values.front()->as<node::TaskOutput>()->task];
+        Scope& branches = scopes[scope_of_group[g.groups[first.group].parent]];
+        auto [it, inserted] = one_of_keys.try_emplace(&e);
+        if (inserted) {
+            it->second = "pipelinechannel--" + branches.task_name + "-oneof-" + std::to_string(++branches.one_ofs);
+            Node selectors = Node::seq();
+            for (const auto& v : one.values) {
+                const auto* o = v->as<node::TaskOutput>();
+                const Task& producer = g.tasks[o->task];
+                Scope& branch = scopes[scope_of_group[producer.group]];
+                const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
+                branch.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
+                                                                                  .set("outputParameterKey", o->output)
+                                                                                  .set("producerSubtask", producer.name)));
+                branch.output_defs.set(key, Node::map().set("parameterType", parameter_type(e.type)));
+                selectors.push(Node::map().set("outputParameterKey", key).set("producerSubtask", branch.task_name));
+            }
+            branches.outputs.set(it->second, Node::map().set("valueFromOneof", Node::map().set("parameterSelectors", std::move(selectors))));
+            branches.output_defs.set(it->second, Node::map().set("parameterType", parameter_type(e.type)));
+        }
+        return Node::map().set("taskOutputParameter",
+                               Node::map().set("outputParameterKey", it->second).set("producerTask", branches.task_name));
     }
 
     // The key under which the exit handler exports a body output to a hook.
@@ -379,6 +409,8 @@ public:
             params_.set(input, ctx_.item_ref(ctx_.scope_of(t_), e));
         } else if (auto* c = e.as<node::Collected>()) {
             params_.set(input, ctx_.collected_ref(*c, e.type));
+        } else if (e.as<node::OneOf>()) {
+            params_.set(input, ctx_.one_of_ref(e));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
             params_.set(input, final_status(ctx_.exit_handler));
         } else if (auto* r = e.as<node::Run>()) {
@@ -854,9 +886,9 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
         if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
         component.set("outputDefinitions", std::move(out_defs));
     }
-    if (!scope.loop_outputs.empty()) {
-        dag.set("outputs", Node::map().set("parameters", std::move(scope.loop_outputs)));
-        component.set("outputDefinitions", Node::map().set("parameters", std::move(scope.loop_output_defs)));
+    if (!scope.outputs.empty()) {
+        dag.set("outputs", Node::map().set("parameters", std::move(scope.outputs)));
+        component.set("outputDefinitions", Node::map().set("parameters", std::move(scope.output_defs)));
     }
     component.set("dag", std::move(dag));
     if (!scope.item_channel.empty()) {
@@ -905,8 +937,9 @@ void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
     Node params = Node::map(), artifacts = Node::map(), param_defs = Node::map(), artifact_defs = Node::map();
     for (const auto& out : g.outputs) {
         const Expr& e = *out.value;
-        if (auto* c = e.as<node::Collected>()) {
-            const Node ref = ctx.collected_ref(*c, e.type);
+        if (e.as<node::Collected>() || e.as<node::OneOf>()) {
+            auto* c = e.as<node::Collected>();
+            const Node ref = c ? ctx.collected_ref(*c, e.type) : ctx.one_of_ref(e);
             const Node* from = ref.find("taskOutputParameter");
             params.set(out.name, Node::map().set("valueFromParameter", Node::map()
                                                                            .set("outputParameterKey", *from->find("outputParameterKey"))

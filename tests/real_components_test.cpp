@@ -13,6 +13,7 @@
 #include "pipecc/dsl/export_component.hpp"
 #include "pipecc/dsl/load_component.hpp"
 #include "pipecc/graph/passes.hpp"
+#include "one_task_pipeline.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -67,40 +68,6 @@ const std::map<std::string, std::string> kRefused = {
     {"sdk__python__kfp__v2__compiler_cli_tests__test_data__component_yaml__ingestion_component.yaml",
      "{outputUri: ...} is not supported"},
 };
-
-template <TypeTag T>
-Value<T> produced(Pipeline& p, std::map<graph::Type, Task>& producers) {
-    auto it = producers.find(T::type);
-    if (it == producers.end()) {
-        const std::string name = "produce-" + graph::sanitize_k8s_name(std::string(graph::type_name(T::type)));
-        const Component c = Component(name).image("alpine:3.20").template output<T>("out").command(
-            {"sh", "-c", "mkdir -p \"$(dirname \"$0\")\" && echo data > \"$0\"", output_path("out")});
-        it = producers.emplace(T::type, p.add(c)).first;
-    }
-    return it->second.template output<T>("out");
-}
-
-// Binds `port` to a value of its type: a literal, or a producer task's output for artifacts.
-void bind(Pipeline& p, Task& t, const graph::Port& port, std::map<graph::Type, Task>& producers) {
-    using graph::Type;
-    const std::string& n = port.name;
-    switch (port.type) {
-        case Type::String: t.arg(n, "text"); break;
-        case Type::Int: t.arg(n, 1); break;
-        case Type::Float: t.arg(n, 1.5); break;
-        case Type::Bool: t.arg(n, true); break;
-        case Type::List: t.arg(n, Value<List>(nlohmann::json::array({"a", 1}))); break;
-        case Type::Struct: t.arg(n, Value<Struct>(nlohmann::json::object({{"k", "v"}}))); break;
-        case Type::Artifact: t.arg(n, produced<Artifact>(p, producers)); break;
-        case Type::Dataset: t.arg(n, produced<Dataset>(p, producers)); break;
-        case Type::Model: t.arg(n, produced<Model>(p, producers)); break;
-        case Type::Metrics: t.arg(n, produced<Metrics>(p, producers)); break;
-        case Type::ClassificationMetrics: t.arg(n, produced<ClassificationMetrics>(p, producers)); break;
-        case Type::HTML: t.arg(n, produced<HTML>(p, producers)); break;
-        case Type::Markdown: t.arg(n, produced<Markdown>(p, producers)); break;
-        default: FAIL("no test value for " << graph::type_name(port.type));
-    }
-}
 
 std::string file_stem(const std::string& file) {
     std::string s = file.substr(0, file.size() - 5);  // .yaml
@@ -163,12 +130,7 @@ TEST_CASE("every real KFP component file loads and compiles to both targets, or 
         write_file_atomic((kOutDir / (file_stem(file) + "-exported.kfp.yaml")).string(), exported);
         CHECK(export_component(load_component_text(exported, "exported.yaml")) == exported);
         for (const bool all : {false, true}) {
-            Pipeline p("real-component");
-            std::map<graph::Type, Task> producers;
-            Task t = p.add(*c, "component");
-            for (const auto& in : c->spec()->inputs) {
-                if (all || in.required()) bind(p, t, in, producers);
-            }
+            const Pipeline p = test::one_task_pipeline(*c, "real-component", all);
             const std::string base = (kOutDir / (file_stem(file) + (all ? "-all" : "-required"))).string();
             std::string kfp, argo;
             const auto compile_err = test::error_of([&] {

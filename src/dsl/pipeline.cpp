@@ -354,6 +354,7 @@ Task Pipeline::add_task(const Component& component, std::string name, graph::Hoo
     auto [it, inserted] = s.component_index.try_emplace(spec.get(), static_cast<std::uint32_t>(s.graph.components.size()));
     if (inserted) {
         s.graph.components.push_back(*spec);
+        s.graph.components.back().identity = spec;
         s.component_specs.push_back(std::move(spec));
     }
     if (name.empty()) {

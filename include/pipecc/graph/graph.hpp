@@ -64,6 +64,10 @@ struct Component {
     /// Set for a nested pipeline: the checked graph that its tasks run. Its parameters are the
     /// inputs, its outputs the outputs; it has no image. Shared: nesting copies no tasks.
     std::shared_ptr<const Graph> pipeline{};
+    /// Set by the DSL: the immutable spec this copy was made from, held alive. Components with
+    /// the same identity are equal, so emitters share what they build for them across the
+    /// pipelines that nest each other.
+    std::shared_ptr<const void> identity{};
 
     const Port* find_input(std::string_view n) const;
     const Port* find_output(std::string_view n) const;

@@ -787,6 +787,9 @@ struct Emission {
     const Graph* root;
     UniqueNames template_names{};
     Node templates = Node::seq();
+    // Container templates by component and task settings: tasks with equal keys share one, also
+    // across the pipelines that nest each other.
+    std::unordered_map<std::string, std::string> template_by_key{};
 };
 
 // Template `arguments` or `inputs`: parameters and artifacts, each only if there are any.
@@ -839,7 +842,6 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
     Node exit_tasks = Node::seq();
     scopes.list[0].tasks.items().reserve(g.tasks.size());
 
-    std::unordered_map<std::string, std::string> template_by_key;
     std::vector<const std::string*> deps;
     // A task waits for what an importer it reads would have waited for, since importers are
     // not steps on Argo.
@@ -873,8 +875,10 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
             scopes.list[ctx.scope_of(t)].tasks.push(dag_task(ctx, t, it->second, deps));
             continue;
         }
-        std::string key = std::to_string(t.component) + '#' + settings_key(g, t);
-        auto [it, inserted] = template_by_key.try_emplace(std::move(key));
+        const Component& c = g.component_of(t);
+        const void* identity = c.identity ? c.identity.get() : &c;
+        std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(identity)) + '#' + settings_key(g, t);
+        auto [it, inserted] = em.template_by_key.try_emplace(std::move(key));
         if (inserted) {
             it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
             templates.push(container_template(g, t, it->second));

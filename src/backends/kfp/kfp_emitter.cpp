@@ -924,6 +924,8 @@ Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t
 
 // What the root and every nested pipeline share: one namespace of components and executors.
 struct Emission {
+    // Parts of a component, built once for every task of every pipeline that uses it.
+    std::unordered_map<const void*, ComponentParts> parts;
     Node components = Node::map();
     Node executors = Node::map();
     Node k8s_executors = Node::map();
@@ -985,7 +987,6 @@ Node emit_dag(Emission& em, const Graph& g) {
 
     // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
     // Nested pipelines claim theirs after this pipeline's, as kfp's merge renames them.
-    std::vector<std::optional<ComponentParts>> parts(g.components.size());
     std::vector<std::pair<const Graph*, std::string>> nested;
     std::vector<const std::string*> deps;
     for (TaskId id : g.topo_order) {
@@ -1003,14 +1004,15 @@ Node emit_dag(Emission& em, const Graph& g) {
             nested.emplace_back(c.pipeline.get(), comp_name);
             continue;
         }
-        std::optional<ComponentParts>& cached = parts[t.component];
-        if (!cached) cached = component_parts(c);
+        auto [cached, fresh] = em.parts.try_emplace(c.identity ? c.identity.get() : &c);
+        if (fresh) cached->second = component_parts(c);
+        const ComponentParts& parts = cached->second;
         Node comp = Node::map();
         comp.set("executorLabel", exec_name);
-        if (!cached->inputs.is_null()) comp.set("inputDefinitions", cached->inputs);
-        if (!cached->outputs.is_null()) comp.set("outputDefinitions", cached->outputs);
+        if (!parts.inputs.is_null()) comp.set("inputDefinitions", parts.inputs);
+        if (!parts.outputs.is_null()) comp.set("outputDefinitions", parts.outputs);
         components.set(comp_name, std::move(comp));
-        em.executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, *cached, t));
+        em.executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, parts, t));
         if (Node k8s = kubernetes_config(t); !k8s.empty()) em.k8s_executors.set(exec_name, std::move(k8s));
     }
 

@@ -218,4 +218,42 @@ TEST_CASE("loop mistakes are errors naming the task or the loop", "[loops]") {
     }
 }
 
+TEST_CASE("a loop iterates a List field of an outer loop's item", "[loops]") {
+    Pipeline p("p");
+    auto groups = p.param<List>("groups", Value<List>(json::array({json{{"name", "a"}, {"members", json::array({"x", "y"})}}})));
+    p.parallel_for<Struct>(groups, [&](const Value<Struct>& group) {
+        p.parallel_for<String>(group.field<List>("members"), [&](const Value<String>& member) {
+            p.add(component("greet").input<String>("who").input<String>("team"))
+                .arg("who", member)
+                .arg("team", group.field<String>("name"));
+        });
+    });
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node inner = spec["components"]["comp-for-loop-1"]["dag"]["tasks"]["for-loop-2"];
+    REQUIRE(inner);
+    CHECK(inner["parameterIterator"]["items"]["inputParameter"].as<std::string>() ==
+          "pipelinechannel--groups-loop-item-subvar-members");
+    CHECK(inner["parameterIterator"]["itemInput"].as<std::string>() == "pipelinechannel--groups-loop-item-subvar-members-loop-item");
+    const YAML::Node field = inner["inputs"]["parameters"]["pipelinechannel--groups-loop-item-subvar-members"];
+    CHECK(field["componentInputParameter"].as<std::string>() == "pipelinechannel--groups-loop-item");
+    CHECK(field["parameterExpressionSelector"].as<std::string>() == "parseJson(string_value)[\"members\"]");
+    CHECK(spec["components"]["comp-for-loop-2"]["dag"]["tasks"]["greet"]["inputs"]["parameters"]["who"]["componentInputParameter"]
+              .as<std::string>() == "pipelinechannel--groups-loop-item-subvar-members-loop-item");
+
+    const YAML::Node wf = argo_wf(p);
+    const YAML::Node inner_task = by_name(by_name(wf["spec"]["templates"], "for-loop-1")["dag"]["tasks"], "for-loop-2");
+    CHECK(inner_task["withParam"].as<std::string>() == "{{inputs.parameters.for-loop-1-item-members}}");
+    const YAML::Node outer_task = by_name(entry_tasks(wf), "for-loop-1");
+    CHECK(by_name(outer_task["arguments"]["parameters"], "for-loop-1-item-members")["value"].as<std::string>() == "{{item.members}}");
+
+    SECTION("but not the item of its own loop, or a field of a non-item") {
+        Pipeline q("q");
+        auto lists = q.add(component("lists").output<Struct>("cfg")).output<Struct>("cfg");
+        q.parallel_for<String>(lists.field<List>("xs"), [&](const Value<String>& x) { q.add(consumer()).arg("x", x); });
+        auto err = check_error(q);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("field(\"xs\") works only on a parallel_for item"));
+    }
+}
+
 }  // namespace pipecc::test

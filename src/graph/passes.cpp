@@ -457,8 +457,11 @@ void check_loop_scope(const Graph& g, const Group& group) {
             throw fail("iterates output '" + o->output + "' of task '" + producer.name + "', which " +
                        runs_only(g, producer.group));
         }
+    } else if (group.items->as<node::LoopItem>() || group.items->as<node::Field>()) {
+        check_loop_item(g, *group.items, group.parent, fail);
     } else if (!group.items->as<node::Param>()) {
-        throw fail("a parallel_for iterates a literal list, a List parameter or a task's List output");
+        throw fail("a parallel_for iterates a literal list, a List parameter, a task's List output or a List item of an "
+                   "outer parallel_for");
     }
     if (group.parallelism < 0 || group.parallelism > 1'000'000) {
         throw fail("parallelism must be between 1 and 1000000 (0: no limit)");

@@ -900,6 +900,8 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
             loop_sources[s] = {"withItems", lit->value};
         } else if (auto* p = group.items->as<node::Param>()) {
             loop_sources[s] = {"withParam", Node(ctx.param_ref(parent, p->name))};
+        } else if (group.items->as<node::LoopItem>() || group.items->as<node::Field>()) {
+            loop_sources[s] = {"withParam", Node(ctx.item_ref(parent, *group.items))};
         } else {
             loop_sources[s] = {"withParam", Node(ctx.output_ref(parent, *group.items->as<node::TaskOutput>(), false))};
         }

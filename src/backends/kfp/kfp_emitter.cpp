@@ -841,6 +841,12 @@ void make_scopes(Context& ctx, UniqueNames& component_names) {
             item = "pipelinechannel--" + p->name + "-loop-item";
         } else if (auto* o = group.items->as<node::TaskOutput>()) {
             item = "pipelinechannel--" + g.tasks[o->task].name + "-" + o->output + "-loop-item";
+        } else if (auto* f = group.items->as<node::Field>()) {
+            // A List field of an outer loop's item: kfp's `…-loop-item-subvar-<field>-loop-item`.
+            const GroupId outer = f->value->as<node::LoopItem>()->loop;
+            item = ctx.scopes[ctx.scope_of_group[outer]].item_channel + "-subvar-" + f->name + "-loop-item";
+        } else if (auto* outer_item = group.items->as<node::LoopItem>()) {
+            item = ctx.scopes[ctx.scope_of_group[outer_item->loop]].item_channel + "-loop-item";
         } else {
             item = "pipelinechannel--loop-item-param-" + std::to_string(item_number);
         }
@@ -1034,6 +1040,8 @@ Node emit_dag(Emission& em, const Graph& g) {
                 source.set("inputParameter", ctx.param_in(static_cast<int>(s), p->name));
             } else if (auto* o = items->as<node::TaskOutput>()) {
                 source.set("inputParameter", ctx.output_channel(static_cast<int>(s), *o, items->type));
+            } else if (items->as<node::LoopItem>() || items->as<node::Field>()) {
+                source.set("inputParameter", ctx.item_channel_in(static_cast<int>(s), *items));
             } else {
                 std::string raw;
                 append_python_json(raw, items->as<node::Literal>()->value);

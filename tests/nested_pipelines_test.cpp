@@ -99,6 +99,20 @@ TEST_CASE("Argo: a nested pipeline's parameter reaches a branch inside it as a D
           "{{workflow.parameters.mode}}");
 }
 
+TEST_CASE("Argo: a nested parameter and a task output whose inputs would share a name are an error", "[nested][errors]") {
+    Pipeline inner("inner");
+    auto ab = inner.param<String>("a-b");
+    auto b = inner.add(component("a").output<String>("b"), "a").output<String>("b");
+    inner.If(ab == "x", [&] { inner.add(component("c").input<String>("p").input<String>("q")).arg("p", ab).arg("q", b); });
+    Pipeline p("outer");
+    p.add(inner).arg("a-b", "x");
+    CHECK_NOTHROW(compile(p, {.target = Target::Kfp}));
+    auto err = error_of([&] { compile(p, {.target = Target::Argo}); });
+    REQUIRE(err);
+    CHECK(err->where().pipeline == "inner");
+    CHECK_THAT(err->message(), Catch::Contains("inside condition-1, 'a-b' names both"));
+}
+
 TEST_CASE("a nested pipeline returns the collected outputs of its loop", "[nested]") {
     Pipeline fan("fan");
     std::optional<Value<Float>> score;

@@ -67,7 +67,7 @@ struct Scope {
     Node input_artifacts = Node::seq();
     Node args = Node::seq();  // the task's arguments.parameters
     Node arg_artifacts = Node::seq();
-    std::unordered_set<std::string> channels{};
+    std::unordered_map<std::string, std::string> channels{};  // input name -> the value its task passes
     Node outputs = Node::seq();  // a loop's: outputs.parameters that collected() reads
     std::unordered_set<std::string> output_names{};
     std::unordered_set<std::string> item_inputs{};  // a loop's inputs that take `{{item…}}`
@@ -97,8 +97,8 @@ struct Ctx {
         if (scope_of(producer) == s) return "{{tasks." + producer.name + ".outputs." + kind + o.output + "}}";
         Scope& scope = scopes->list[s];
         const std::string channel = producer.name + "-" + o.output;
-        if (scope.channels.insert(channel).second) {
-            std::string outer = output_ref(scope.parent, o, artifact);
+        std::string outer = output_ref(scope.parent, o, artifact);
+        if (claim_channel(scope, channel, outer)) {
             if (artifact) {
                 scope.input_artifacts.push(Node::map().set("name", channel));
                 scope.arg_artifacts.push(Node::map().set("name", channel).set("from", std::move(outer)));
@@ -110,13 +110,25 @@ struct Ctx {
         return std::string("{{inputs.") + kind + channel + "}}";
     }
 
+    // Whether input `name` of a DAG template is new. Inputs are named after what they carry
+    // (`<task>-<output>`, a parameter's name, `<loop>-item`), and two values may name alike.
+    bool claim_channel(Scope& scope, const std::string& name, const std::string& outer) const {
+        auto [it, inserted] = scope.channels.try_emplace(name, outer);
+        if (!inserted && it->second != outer) {
+            throw Error("inside " + scope.template_name + ", '" + name + "' names both " + it->second + " and " + outer +
+                            ": rename the parameter, task or output",
+                        Where{.pipeline = g.name});
+        }
+        return inserted;
+    }
+
     // Declares input parameter `name` of scope `s`, whose task passes `value()` (in the parent's
     // terms); returns the reference inside `s`.
     template <class Value>
     std::string input_param(int s, const std::string& name, Value&& value) const {
         Scope& scope = scopes->list[s];
-        if (scope.channels.insert(name).second) {
-            std::string outer = value();
+        std::string outer = value();
+        if (claim_channel(scope, name, outer)) {
             scope.inputs.push(Node::map().set("name", name));
             scope.args.push(Node::map().set("name", name).set("value", std::move(outer)));
         }

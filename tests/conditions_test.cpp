@@ -247,7 +247,13 @@ TEST_CASE("one_of() reads the output of whichever branch ran, on KFP", "[conditi
     p.If(side == "heads", [&] { a = p.add(say, "say-heads").output<String>("Output"); })
         .Else([&] { b = p.add(say, "say-tails").output<String>("Output"); });
     p.add(consumer()).arg("x", one_of(*a, *b));
+    // A second one_of() of the same outputs once exported them twice under one key.
+    p.add(consumer(), "reader-2").arg("x", one_of(*a, *b));
     const YAML::Node spec = kfp_spec(p);
+    CHECK(keys_of(spec["components"]["comp-condition-2"]["dag"]["outputs"]["parameters"]) ==
+          std::vector<std::string>{"pipelinechannel--say-heads-Output"});
+    CHECK(spec["root"]["dag"]["tasks"]["reader-2"]["inputs"]["parameters"]["x"]["taskOutputParameter"]["outputParameterKey"]
+              .as<std::string>() == "pipelinechannel--condition-branches-1-oneof-2");
 
     const YAML::Node reader = spec["root"]["dag"]["tasks"]["consumer"];
     CHECK(reader["inputs"]["parameters"]["x"]["taskOutputParameter"]["producerTask"].as<std::string>() == "condition-branches-1");
@@ -264,9 +270,19 @@ TEST_CASE("one_of() reads the output of whichever branch ran, on KFP", "[conditi
               ["valueFromParameter"]["producerSubtask"]
               .as<std::string>() == "say-tails");
 
-    auto err = error_of([&] { compile(p, {.target = Target::Argo}); });
+    // Argo: each branch's DAG template exports the value; an expression reads the one that ran.
+    const YAML::Node wf = argo_wf(p);
+    const YAML::Node entry = wf["spec"]["templates"][0]["dag"]["tasks"];
+    CHECK(by_name(by_name(entry, "consumer")["arguments"]["parameters"], "x")["value"].as<std::string>() ==
+          "{{=tasks['condition-2'].status == 'Succeeded' ? tasks['condition-2'].outputs.parameters['say-heads-Output'] : "
+          "tasks['condition-3'].outputs.parameters['say-tails-Output']}}");
+    CHECK(by_name(entry, "consumer")["depends"].as<std::string>() == "condition-2 && condition-3");
+    const YAML::Node exported = by_name(by_name(wf["spec"]["templates"], "condition-3")["outputs"]["parameters"], "say-tails-Output");
+    CHECK(exported["valueFrom"]["parameter"].as<std::string>() == "{{tasks.say-tails.outputs.parameters.Output}}");
+
+    auto err = error_of([&] { compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}); });
     REQUIRE(err);
-    CHECK_THAT(err->message(), Catch::Contains("one_of() is KFP only"));
+    CHECK_THAT(err->message(), Catch::Contains("one_of() on Argo needs expression templates"));
 }
 
 TEST_CASE("one_of() errors", "[conditions][one-of][errors]") {

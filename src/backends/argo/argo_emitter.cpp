@@ -45,13 +45,6 @@ using doc::Node;
 
 [[noreturn]] void no_schedule(const Graph& g, const Task& t, const std::string& input);
 
-// Argo leaves a skipped branch's outputs unresolved, so no plain reference picks the branch that ran.
-[[noreturn]] void no_one_of(const Graph& g) {
-    throw Error("one_of() is KFP only in pipecc: Argo has no value for the branches that were skipped; read each "
-                "branch's output inside its branch",
-                Where{.pipeline = g.name});
-}
-
 // A DAG template for one If branch (a Condition group) or loop body, run as a task with its
 // `when` or `withItems`/`withParam` in the DAG around it. Outputs of tasks outside it reach its tasks as the template's inputs, which its
 // task passes in (the names are `<task>-<output>`).
@@ -68,7 +61,7 @@ struct Scope {
     Node args = Node::seq();  // the task's arguments.parameters
     Node arg_artifacts = Node::seq();
     std::unordered_map<std::string, std::string> channels{};  // input name -> the value its task passes
-    Node outputs = Node::seq();  // a loop's: outputs.parameters that collected() reads
+    Node outputs = Node::seq();  // outputs.parameters that collected() and one_of() read
     std::unordered_set<std::string> output_names{};
     std::unordered_set<std::string> item_inputs{};  // a loop's inputs that take `{{item…}}`
 };
@@ -161,14 +154,39 @@ struct Ctx {
     // the loop's body template exports.
     std::string collected_ref(const node::Collected& c) const {
         const auto* o = c.value->as<node::TaskOutput>();
-        const Task& producer = g.tasks[o->task];
-        Scope& loop = scopes->list[scopes->of_group[producer.group]];
-        const std::string name = producer.name + "-" + o->output;
-        if (loop.output_names.insert(name).second) {
-            loop.outputs.push(Node::map().set("name", name).set(
-                "valueFrom", Node::map().set("parameter", "{{tasks." + producer.name + ".outputs.parameters." + o->output + "}}")));
+        const Scope& loop = scopes->list[scopes->of_group[g.tasks[o->task].group]];
+        return "{{tasks." + loop.task_name + ".outputs.parameters." + exported(*o) + "}}";
+    }
+
+    // one_of(): an expression (Argo >= 3.2.4) that reads the output of the branch that ran; each
+    // branch's DAG template exports its value, and the branches not taken are Skipped. As
+    // Argo's dag-conditional-parameters example picks between branches.
+    std::string one_of_expr(const Expr& e) const {
+        if (!expressions()) {
+            throw Error("one_of() on Argo needs expression templates: Argo 3.2.4 or later", Where{.pipeline = g.name});
         }
-        return "{{tasks." + loop.task_name + ".outputs.parameters." + name + "}}";
+        const auto& one = *e.as<node::OneOf>();
+        std::string out;
+        for (std::size_t i = 0; i < one.values.size(); ++i) {
+            const auto* o = one.values[i]->as<node::TaskOutput>();
+            const std::string branch = "tasks['" + scopes->list[scopes->of_group[g.tasks[o->task].group]].task_name + "']";
+            const std::string value = branch + ".outputs.parameters['" + exported(*o) + "']";
+            out += i + 1 == one.values.size() ? value : branch + ".status == 'Succeeded' ? " + value + " : ";
+        }
+        return out;
+    }
+
+    // Output `o` exported by the DAG template of the loop or branch its task is in, as
+    // `<task>-<output>`.
+    std::string exported(const node::TaskOutput& o) const {
+        const Task& producer = g.tasks[o.task];
+        Scope& scope = scopes->list[scopes->of_group[producer.group]];
+        std::string name = producer.name + "-" + o.output;
+        if (scope.output_names.insert(name).second) {
+            scope.outputs.push(Node::map().set(
+                "name", name).set("valueFrom", Node::map().set("parameter", "{{tasks." + producer.name + ".outputs.parameters." + o.output + "}}")));
+        }
+        return name;
     }
 };
 
@@ -313,7 +331,7 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
     } else if (auto* col = e.as<node::Collected>()) {
         out += c.collected_ref(*col);
     } else if (e.as<node::OneOf>()) {
-        no_one_of(g);
+        out += "{{=" + c.one_of_expr(e) + "}}";
     } else if (auto* cat = e.as<node::Concat>()) {
         for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
     } else if (auto* s = e.as<node::ToString>()) {
@@ -822,7 +840,10 @@ Node pipeline_outputs(const Ctx& c) {
             params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("parameter", c.collected_ref(*col))));
             continue;
         }
-        if (e.as<node::OneOf>()) no_one_of(g);
+        if (e.as<node::OneOf>()) {
+            params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("expression", c.one_of_expr(e))));
+            continue;
+        }
         const auto* o = e.as<node::TaskOutput>();
         const Task& producer = g.tasks[o->task];
         if (g.component_of(producer).importer) {

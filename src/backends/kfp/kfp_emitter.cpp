@@ -355,10 +355,12 @@ struct Context {
                 const Task& producer = g.tasks[o->task];
                 Scope& branch = scopes[scope_of_group[producer.group]];
                 const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
-                branch.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
-                                                                                  .set("outputParameterKey", o->output)
-                                                                                  .set("producerSubtask", producer.name)));
-                branch.output_defs.set(key, Node::map().set("parameterType", parameter_type(e.type)));
+                if (!branch.outputs.find(key)) {
+                    branch.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
+                                                                                      .set("outputParameterKey", o->output)
+                                                                                      .set("producerSubtask", producer.name)));
+                    branch.output_defs.set(key, Node::map().set("parameterType", parameter_type(e.type)));
+                }
                 selectors.push(Node::map().set("outputParameterKey", key).set("producerSubtask", branch.task_name));
             }
             branches.outputs.set(it->second, Node::map().set("valueFromOneof", Node::map().set("parameterSelectors", std::move(selectors))));

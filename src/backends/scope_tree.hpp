@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "pipecc/error.hpp"
 #include "pipecc/graph/graph.hpp"
 #include "pipecc/graph/passes.hpp"
 
@@ -41,15 +40,6 @@ std::pair<int, const std::string*> lift_dependency(const Scopes& scopes, int a_s
         lift_b();
     }
     return {a, b};
-}
-
-/// ignore_upstream_failure() applies to the task's own DAG: a dependency that only its branch or
-/// loop can wait for would still fail it.
-inline Error lifted_ignore_error(const graph::Graph& g, const graph::Task& t, const graph::Task& upstream) {
-    return Error("ignore_upstream_failure(): task '" + upstream.name +
-                     "' is outside this task's branch or loop, whose sub-DAG waits for it instead; add the task "
-                     "next to it",
-                 Where{.pipeline = g.name, .task = t.name});
 }
 
 /// The names a DAG task waits for, sorted and unique, as a YAML sequence.

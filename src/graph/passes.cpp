@@ -851,6 +851,14 @@ void compute_order(Graph& g) {
         t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
         for (TaskId d : t.deps) {
             if (d == id) throw Error("task depends on itself", at_task(g, t));
+            // Engines make a branch or loop wait for what its tasks wait for outside it, and
+            // that wait would still fail on an upstream failure.
+            if (t.ignore_upstream_failure && g.tasks[d].group != t.group) {
+                throw Error("ignore_upstream_failure(): task '" + g.tasks[d].name +
+                                "' is outside this task's branch or loop, whose sub-DAG waits for it instead; add the "
+                                "task next to it",
+                            at_task(g, t));
+            }
             dependents[d].push_back(id);
         }
         indegree[id] = static_cast<std::uint32_t>(t.deps.size());

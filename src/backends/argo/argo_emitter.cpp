@@ -60,7 +60,7 @@ struct Scope {
     Node input_artifacts = Node::seq();
     Node args = Node::seq();  // the task's arguments.parameters
     Node arg_artifacts = Node::seq();
-    std::unordered_map<std::string, std::string> channels{};  // input name -> the value its task passes
+    std::unordered_map<std::string, std::string> channels{};  // input name -> what it carries
     Node outputs = Node::seq();  // outputs.parameters that collected() and one_of() read
     std::unordered_set<std::string> output_names{};
     std::unordered_set<std::string> item_inputs{};  // a loop's inputs that take `{{item…}}`
@@ -90,8 +90,8 @@ struct Ctx {
         if (scope_of(producer) == s) return "{{tasks." + producer.name + ".outputs." + kind + o.output + "}}";
         Scope& scope = scopes->list[s];
         const std::string channel = producer.name + "-" + o.output;
-        std::string outer = output_ref(scope.parent, o, artifact);
-        if (claim_channel(scope, channel, outer)) {
+        if (claim_channel(scope, channel, "output '" + o.output + "' of task '" + producer.name + "'")) {
+            std::string outer = output_ref(scope.parent, o, artifact);
             if (artifact) {
                 scope.input_artifacts.push(Node::map().set("name", channel));
                 scope.arg_artifacts.push(Node::map().set("name", channel).set("from", std::move(outer)));
@@ -104,26 +104,26 @@ struct Ctx {
     }
 
     // Whether input `name` of a DAG template is new. Inputs are named after what they carry
-    // (`<task>-<output>`, a parameter's name, `<loop>-item`), and two values may name alike.
-    bool claim_channel(Scope& scope, const std::string& name, const std::string& outer) const {
-        auto [it, inserted] = scope.channels.try_emplace(name, outer);
-        if (!inserted && it->second != outer) {
-            throw Error("inside " + scope.template_name + ", '" + name + "' names both " + it->second + " and " + outer +
+    // (`<task>-<output>`, a parameter's name, `<loop>-item`), and two values may name alike:
+    // `source` says which value this one is.
+    bool claim_channel(Scope& scope, const std::string& name, std::string source) const {
+        auto [it, inserted] = scope.channels.try_emplace(name, std::move(source));
+        if (!inserted && it->second != source) {
+            throw Error("inside " + scope.template_name + ", '" + name + "' names both " + it->second + " and " + source +
                             ": rename the parameter, task or output",
                         Where{.pipeline = g.name});
         }
         return inserted;
     }
 
-    // Declares input parameter `name` of scope `s`, whose task passes `value()` (in the parent's
-    // terms); returns the reference inside `s`.
+    // Declares input parameter `name` of scope `s` for `source`, whose task passes `value()` (in
+    // the parent's terms); returns the reference inside `s`.
     template <class Value>
-    std::string input_param(int s, const std::string& name, Value&& value) const {
+    std::string input_param(int s, const std::string& name, std::string source, Value&& value) const {
         Scope& scope = scopes->list[s];
-        std::string outer = value();
-        if (claim_channel(scope, name, outer)) {
+        if (claim_channel(scope, name, std::move(source))) {
             scope.inputs.push(Node::map().set("name", name));
-            scope.args.push(Node::map().set("name", name).set("value", std::move(outer)));
+            scope.args.push(Node::map().set("name", name).set("value", value()));
         }
         return "{{inputs.parameters." + name + "}}";
     }
@@ -133,7 +133,7 @@ struct Ctx {
     std::string param_ref(int s, const std::string& name) const {
         if (!nested) return "{{workflow.parameters." + name + "}}";
         if (s == 0) return "{{inputs.parameters." + name + "}}";
-        return input_param(s, name, [&] { return param_ref(scopes->list[s].parent, name); });
+        return input_param(s, name, "parameter '" + name + "'", [&] { return param_ref(scopes->list[s].parent, name); });
     }
 
     // A loop item, or a field of one, as scope `s` sees it: the loop's task passes `{{item}}` or
@@ -143,11 +143,12 @@ struct Ctx {
         const GroupId loop = (f ? f->value->as<node::LoopItem>() : e.as<node::LoopItem>())->loop;
         const int loop_scope = scopes->of_group[loop];
         const std::string name = scopes->list[loop_scope].task_name + "-item" + (f ? "-" + f->name : std::string());
+        const std::string source = "the item" + (f ? " field '" + f->name + "'" : std::string()) + " of " + scopes->list[loop_scope].task_name;
         if (s == loop_scope) {
             scopes->list[s].item_inputs.insert(name);
-            return input_param(s, name, [&] { return f ? "{{item." + f->name + "}}" : std::string("{{item}}"); });
+            return input_param(s, name, source, [&] { return f ? "{{item." + f->name + "}}" : std::string("{{item}}"); });
         }
-        return input_param(s, name, [&] { return item_ref(scopes->list[s].parent, e); });
+        return input_param(s, name, source, [&] { return item_ref(scopes->list[s].parent, e); });
     }
 
     // collected(): the list Argo makes of an output of every iteration of a loop's task, which
@@ -889,7 +890,6 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
             return;
         }
         auto [waiter, name] = backends::lift_dependency(scopes.list, ctx.scope_of(t), ctx.scope_of(dep), dep.name);
-        if (waiter >= 0 && t.ignore_upstream_failure) throw backends::lifted_ignore_error(g, t, dep);
         (waiter < 0 ? deps : scopes.list[waiter].deps).push_back(name);
     };
     std::unordered_map<const Graph*, std::string> nested_names;

@@ -858,7 +858,6 @@ void make_scopes(Context& ctx, UniqueNames& component_names) {
 // Makes task `t` wait for task `d`, or the sub-DAG around `t` wait for the one around `d`.
 void add_dependency(Context& ctx, const Task& t, const Task& d, std::vector<const std::string*>& task_deps) {
     auto [waiter, name] = backends::lift_dependency(ctx.scopes, ctx.scope_of(t), ctx.scope_of(d), d.name);
-    if (waiter >= 0 && t.ignore_upstream_failure) throw backends::lifted_ignore_error(ctx.g, t, d);
     (waiter < 0 ? task_deps : ctx.scopes[waiter].deps).push_back(name);
 }
 

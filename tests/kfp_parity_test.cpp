@@ -812,4 +812,25 @@ TEST_CASE("kfp parity: a nested pipeline returns one_of() its If/Elif/Else branc
     check_parity(p, "if_elif_else_with_oneof_parameters.yaml");
 }
 
+// --- lists of artifacts --------------------------------------------------------------------------
+
+TEST_CASE("kfp parity: datasets made in a loop, collected into two tasks and the pipeline's output", "[parity][artifact-lists]") {
+    // kfp's artifacts_simple: a Python and a container component both read Input[List[Dataset]].
+    const auto double_op = component("double").input<Int>("num").output<Dataset>("out_dataset");
+    const auto add = component("add").input<ArtifactList<Dataset>>("in_datasets").output<Dataset>("out_dataset");
+    const auto add_container = component("add-container")
+                                   .input<ArtifactList<Dataset>>("in_datasets")
+                                   .output<Dataset>("out_dataset")
+                                   .command({"python", "-c", "...", input_value("in_datasets"), output_path("out_dataset")});
+    Pipeline p("math-pipeline");
+    std::optional<Value<Dataset>> doubled;
+    p.parallel_for<Int>(json::array({1, 2, 3}), [&](const Value<Int>& n) {
+        doubled = p.add(double_op).arg("num", n).output<Dataset>("out_dataset");
+    });
+    p.add(add).arg("in_datasets", collected(*doubled));
+    p.add(add_container).arg("in_datasets", collected(*doubled));
+    p.output("Output", collected(*doubled));
+    check_parity(p, "artifacts_simple.yaml");
+}
+
 }  // namespace pipecc::test

@@ -24,7 +24,7 @@ std::string comment_type(graph::Type t) {
         case graph::Type::Bool: return "bool";
         case graph::Type::List: return "list";
         case graph::Type::Struct: return "dict";
-        default: return "system." + std::string(graph::type_name(t));
+        default: return "system." + std::string(graph::type_name(graph::element_type(t)));
     }
 }
 

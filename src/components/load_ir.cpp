@@ -131,7 +131,9 @@ void Ir::read_ports(const YAML::Node& defs, std::vector<graph::Port>& ports, boo
                 }
                 p.type = *type;
                 if (auto l = Source::get(def, "isArtifactList"); l.IsDefined() && src_.boolean(l, "isArtifactList")) {
-                    src_.fail(l, kind + " '" + p.name + "' is a list of artifacts, which pipecc does not support");
+                    // Containers read lists of artifacts, but only a DAG's outputs can be one.
+                    if (!inputs) src_.fail(l, kind + " '" + p.name + "' is a list of artifacts, which only inputs can be");
+                    p.type = graph::list_of(p.type);
                 }
             } else {
                 src_.expect_map(def, "a parameter definition", {"parameterType", "defaultValue", "isOptional", "description"});
@@ -181,7 +183,17 @@ ExprPtr Ir::placeholder(const std::string& inner, const YAML::Node& at) {
         const Port* p = input(name);
         if (!p) src_.fail(at, shown + " names no declared input");
         if (!is_artifact(p->type)) src_.fail(at, shown + ": input '" + name + "' is a parameter, not an artifact");
+        if (is_list(p->type)) src_.fail(at, shown + ": input '" + name + "' is a list of artifacts, which has no single path");
         return make_expr(Type::String, node::InputPath{name});
+    }
+    if (named("$.inputs.artifacts[", "]", name)) {
+        const Port* p = input(name);
+        if (!p) src_.fail(at, shown + " names no declared input");
+        if (!is_list(p->type)) {
+            src_.fail(at, shown + ": only a list of artifacts (isArtifactList) is passed whole; read artifact '" + name +
+                              "' with .path");
+        }
+        return make_expr(Type::String, node::InputValue{name});
     }
     if (named("$.outputs.parameters[", "].output_file", name)) {
         const Port* p = output(name);

@@ -6,6 +6,19 @@
 namespace pipecc::graph {
 
 std::string_view type_name(Type t) {
+    if (is_list(t)) {
+        switch (element_type(t)) {
+            case Type::Artifact: return "List[Artifact]";
+            case Type::Dataset: return "List[Dataset]";
+            case Type::Model: return "List[Model]";
+            case Type::Metrics: return "List[Metrics]";
+            case Type::ClassificationMetrics: return "List[ClassificationMetrics]";
+            case Type::SlicedClassificationMetrics: return "List[SlicedClassificationMetrics]";
+            case Type::HTML: return "List[HTML]";
+            case Type::Markdown: return "List[Markdown]";
+            default: return "List[?]";
+        }
+    }
     switch (t) {
         case Type::String: return "String";
         case Type::Int: return "Int";

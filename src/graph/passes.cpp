@@ -293,7 +293,7 @@ void check_component_scope(const Graph& g, const Component& c) {
             if (auto* v = e.as<node::InputValue>()) {
                 const Port* p = c.find_input(v->input);
                 if (!p) throw fail("input_value(\"" + v->input + "\") names no declared input");
-                if (is_artifact(p->type)) {
+                if (is_artifact(p->type) && !is_list(p->type)) {
                     throw fail("input '" + v->input + "' is an artifact: use input_path(), not input_value()");
                 }
             } else if (auto* ip = e.as<node::InputPath>()) {
@@ -301,6 +301,10 @@ void check_component_scope(const Graph& g, const Component& c) {
                 if (!p) throw fail("input_path(\"" + ip->input + "\") names no declared input");
                 if (!is_artifact(p->type)) {
                     throw fail("input '" + ip->input + "' is a parameter: use input_value(), not input_path()");
+                }
+                if (is_list(p->type)) {
+                    throw fail("input '" + ip->input + "' is a list of artifacts, which has no single path: use "
+                               "input_value(), which gives the JSON list of the artifacts");
                 }
             } else if (auto* op = e.as<node::OutputPath>()) {
                 if (!c.find_output(op->output)) {

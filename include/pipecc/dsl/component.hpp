@@ -57,8 +57,10 @@ public:
         return add_input(
             {.name = std::move(name), .type = T::type, .optional = true, .description = std::move(description)});
     }
-    /// An output of type T; the container writes it to `output_path(name)`.
+    /// An output of type T; the container writes it to `output_path(name)`. (Only the outputs of
+    /// a loop, gathered with `collected()`, are lists of artifacts.)
     template <TypeTag T>
+        requires(!graph::is_list(T::type))
     Component& output(std::string name, std::string description = {}) {
         return add_output({.name = std::move(name), .type = T::type, .description = std::move(description)});
     }

@@ -36,6 +36,19 @@ struct Markdown { static constexpr graph::Type type = graph::Type::Markdown; };
 template <class T>
 concept TypeTag = requires { { T::type } -> std::convertible_to<graph::Type>; };
 
+/// A type tag for one artifact (not a list of them).
+template <class T>
+concept ArtifactTag = TypeTag<T> && graph::is_artifact(T::type) && !graph::is_list(T::type);
+
+/// Type tag of a list of artifacts of type `T` (kfp's `List[Dataset]`): what `collected()` of an
+/// artifact output gives, for a component input declared with this type.
+///
+/// @code
+/// Component("add").input<ArtifactList<Dataset>>("in_datasets").command({"add", input_value("in_datasets")});
+/// @endcode
+template <ArtifactTag T>
+struct ArtifactList { static constexpr graph::Type type = graph::list_of(T::type); };
+
 namespace detail {
 graph::ExprPtr literal(doc::Node value, graph::Type type);
 /// `v`, or an Error if it is NaN or infinite (neither JSON nor the engines have them).
@@ -205,6 +218,19 @@ template <TypeTag T>
     requires(!graph::is_artifact(T::type))
 Value<List> collected(const Value<T>& value) {
     return Value<List>(graph::make_expr(graph::Type::List, graph::node::Collected{value.expr()}));
+}
+
+/// The artifacts `value`, an artifact output of a task inside a ParallelFor, made in each
+/// iteration, as one list for an `ArtifactList<T>` input or a pipeline output. KFP only
+/// (`isArtifactList`): Argo cannot gather the artifacts of a loop's iterations.
+///
+/// @code
+/// p.add(add_all).arg("in_datasets", collected(double_it.output<Dataset>("out_dataset")));
+/// @endcode
+template <ArtifactTag T>
+Value<ArtifactList<T>> collected(const Value<T>& value) {
+    return Value<ArtifactList<T>>(
+        graph::make_expr(graph::list_of(T::type), graph::node::Collected{value.expr()}));
 }
 
 /// The output of whichever branch of an If/Elif/Else ran: one value per branch, in branch

@@ -628,8 +628,18 @@ std::string settings_key(const Graph& g, const Task& t) {
     return key;
 }
 
+// Argo gathers the parameters of a loop's iterations (`outputs.parameters` of a `withItems`
+// task), but it has nothing that gathers their artifacts.
+std::string artifact_list_unsupported(Type type) {
+    return "a list of artifacts (" + std::string(type_name(type)) +
+           ", from collected() of an artifact) is KFP-only: Argo cannot gather the artifacts of a loop's iterations";
+}
+
 Node container_template(const Graph& g, const Task& t, const std::string& name) {
     const Component& c = g.component_of(t);
+    for (const auto& in : c.inputs) {
+        if (is_list(in.type)) throw Error(artifact_list_unsupported(in.type), at(g, t, in.name));
+    }
     Node tmpl = Node::map();
     tmpl.set("name", name);
     if (Node in = ports_section(c, true); !in.empty()) tmpl.set("inputs", std::move(in));
@@ -758,6 +768,7 @@ Node dag_task(const Ctx& c, const Task& t, const std::string& template_name, std
                         "outside their DAG",
                         at(g, t, b.input));
         }
+        if (is_list(e.type)) throw Error(artifact_list_unsupported(e.type), at(g, t, b.input));
         if (is_artifact(e.type)) {
             auto* o = e.as<node::TaskOutput>();
             if (!o) throw Error("the Argo target passes artifacts only from task outputs", at(g, t, b.input));
@@ -837,6 +848,9 @@ Node pipeline_outputs(const Ctx& c) {
     Node params = Node::seq(), artifacts = Node::seq();
     for (const auto& out : g.outputs) {
         const Expr& e = *out.value;
+        if (is_list(e.type)) {
+            throw Error("output '" + out.name + "': " + artifact_list_unsupported(e.type), Where{.pipeline = g.name});
+        }
         if (auto* col = e.as<node::Collected>()) {
             params.push(Node::map().set("name", out.name).set("valueFrom", Node::map().set("parameter", c.collected_ref(*col))));
             continue;

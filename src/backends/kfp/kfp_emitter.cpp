@@ -29,7 +29,7 @@ std::string_view parameter_type(Type t) {
     }
 }
 
-std::string schema_title(Type t) { return "system." + std::string(type_name(t)); }
+std::string schema_title(Type t) { return "system." + std::string(type_name(element_type(t))); }
 
 // IR literals are protobuf Values, whose numbers are doubles: the kfp SDK writes 2 as 2.0.
 Node ir_value(const Node& v) {
@@ -53,6 +53,19 @@ Node artifact_type(Type t) {
     return Node::map().set("schemaTitle", schema_title(t)).set("schemaVersion", "0.0.1");
 }
 
+// An artifact's entry in inputDefinitions or outputDefinitions: its type, and whether it is a list.
+Node artifact_def(Type t) {
+    Node def = Node::map().set("artifactType", artifact_type(t));
+    if (is_list(t)) def.set("isArtifactList", true);
+    return def;
+}
+
+// A DAG output artifact: output `key` of the DAG's task `producer`.
+Node artifact_selectors(const std::string& key, const std::string& producer) {
+    return Node::map().set("artifactSelectors",
+                           Node::seq({Node::map().set("outputArtifactKey", key).set("producerSubtask", producer)}));
+}
+
 // inputDefinitions / outputDefinitions; null when there are no ports.
 Node port_definitions(const std::vector<Port>& ports) {
     Node params = Node::map();
@@ -60,7 +73,7 @@ Node port_definitions(const std::vector<Port>& ports) {
     for (const auto& p : ports) {
         Node def = Node::map();
         if (is_artifact(p.type)) {
-            def.set("artifactType", artifact_type(p.type));
+            def = artifact_def(p.type);
         } else {
             def.set("parameterType", parameter_type(p.type));
             if (p.default_value) def.set("defaultValue", ir_value(*p.default_value));
@@ -83,7 +96,9 @@ void append_command_text(std::string& out, const Component& c, const Expr& e) {
     } else if (auto* s = e.as<node::ToString>()) {
         append_command_text(out, c, *s->value);
     } else if (auto* v = e.as<node::InputValue>()) {
-        out += "{{$.inputs.parameters['" + v->input + "']}}";
+        // A list of artifacts has no single path: the launcher gives its JSON description.
+        const bool list = is_list(c.find_input(v->input)->type);
+        out += (list ? "{{$.inputs.artifacts['" : "{{$.inputs.parameters['") + v->input + "']}}";
     } else if (auto* p = e.as<node::InputPath>()) {
         out += "{{$.inputs.artifacts['" + p->input + "'].path}}";
     } else if (auto* o = e.as<node::OutputPath>()) {
@@ -214,6 +229,8 @@ struct Scope {
     std::string item_channel{};  // a loop's: the input that holds the current item
     Node outputs = Node::map();  // dag.outputs parameters: collected() and one_of() values it exports
     Node output_defs = Node::map();
+    Node artifact_outputs = Node::map();  // dag.outputs artifacts: collected() artifacts it exports
+    Node artifact_output_defs = Node::map();
     Node tasks = Node::map();
     int one_ofs = 0;                         // a Branches group's: one_of() values so far
     std::vector<const std::string*> deps{};  // names of the tasks its task waits for
@@ -246,7 +263,7 @@ struct Context {
         if (!scope.channels.insert(name).second) return;
         if (is_artifact(type)) {
             scope.input_artifacts.set(name, binding());
-            scope.artifact_defs.set(name, Node::map().set("artifactType", artifact_type(type)));
+            scope.artifact_defs.set(name, artifact_def(type));
         } else {
             scope.input_params.set(name, binding());
             scope.param_defs.set(name, Node::map().set("parameterType", parameter_type(type)));
@@ -324,20 +341,27 @@ struct Context {
         return channel;
     }
 
-    // A collected() output: the loop's task in the scope around it exports the list.
+    // A collected() output: the loop's task in the scope around it exports the list, of
+    // parameters (`valueFromParameter`) or of artifacts (`artifactSelectors`, `isArtifactList`).
     Node collected_ref(const node::Collected& c, Type type) {
         const auto* o = c.value->as<node::TaskOutput>();
         const Task& producer = g.tasks[o->task];
         Scope& loop = scopes[scope_of_group[producer.group]];
         const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
-        if (!loop.outputs.find(key)) {
+        const bool artifact = is_artifact(type);
+        if (artifact && !loop.artifact_outputs.find(key)) {
+            loop.artifact_outputs.set(key, artifact_selectors(o->output, producer.name));
+            loop.artifact_output_defs.set(key, artifact_def(type));
+        } else if (!artifact && !loop.outputs.find(key)) {
             loop.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
                                                                                  .set("outputParameterKey", o->output)
                                                                                  .set("producerSubtask", producer.name)));
             loop.output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
         }
-        return Node::map().set("taskOutputParameter",
-                               Node::map().set("outputParameterKey", key).set("producerTask", loop.task_name));
+        return Node::map().set(artifact ? "taskOutputArtifact" : "taskOutputParameter",
+                               Node::map()
+                                   .set(artifact ? "outputArtifactKey" : "outputParameterKey", key)
+                                   .set("producerTask", loop.task_name));
     }
 
     // one_of(): each branch's sub-DAG exports its value, and the sub-DAG of the branches picks
@@ -410,7 +434,7 @@ public:
         } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
             params_.set(input, ctx_.item_ref(ctx_.scope_of(t_), e));
         } else if (auto* c = e.as<node::Collected>()) {
-            params_.set(input, ctx_.collected_ref(*c, e.type));
+            (is_artifact(e.type) ? artifacts_ : params_).set(input, ctx_.collected_ref(*c, e.type));
         } else if (e.as<node::OneOf>()) {
             params_.set(input, ctx_.one_of_ref(e));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
@@ -873,10 +897,8 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
             const auto& [key, o] = ctx.exports[i];
             const std::string producer = g.tasks[o->task].name;
             if (is_artifact(ctx.export_types[i])) {
-                out_artifacts.set(key, Node::map().set("artifactType", artifact_type(ctx.export_types[i])));
-                sel_artifacts.set(key, Node::map().set(
-                                           "artifactSelectors",
-                                           Node::seq({Node::map().set("outputArtifactKey", o->output).set("producerSubtask", producer)})));
+                out_artifacts.set(key, artifact_def(ctx.export_types[i]));
+                sel_artifacts.set(key, artifact_selectors(o->output, producer));
             } else {
                 out_params.set(key, Node::map().set("parameterType", parameter_type(ctx.export_types[i])));
                 sel_params.set(key, Node::map().set("valueFromParameter", Node::map()
@@ -893,9 +915,18 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
         if (!out_params.empty()) out_defs.set("parameters", std::move(out_params));
         component.set("outputDefinitions", std::move(out_defs));
     }
-    if (!scope.outputs.empty()) {
-        dag.set("outputs", Node::map().set("parameters", std::move(scope.outputs)));
-        component.set("outputDefinitions", Node::map().set("parameters", std::move(scope.output_defs)));
+    if (!scope.outputs.empty() || !scope.artifact_outputs.empty()) {
+        Node outputs = Node::map(), defs = Node::map();
+        if (!scope.artifact_outputs.empty()) {
+            outputs.set("artifacts", std::move(scope.artifact_outputs));
+            defs.set("artifacts", std::move(scope.artifact_output_defs));
+        }
+        if (!scope.outputs.empty()) {
+            outputs.set("parameters", std::move(scope.outputs));
+            defs.set("parameters", std::move(scope.output_defs));
+        }
+        dag.set("outputs", std::move(outputs));
+        component.set("outputDefinitions", std::move(defs));
     }
     component.set("dag", std::move(dag));
     if (!scope.item_channel.empty()) {
@@ -949,6 +980,12 @@ void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
         if (e.as<node::Collected>() || e.as<node::OneOf>()) {
             auto* c = e.as<node::Collected>();
             const Node ref = c ? ctx.collected_ref(*c, e.type) : ctx.one_of_ref(e);
+            if (const Node* from = ref.find("taskOutputArtifact")) {
+                artifacts.set(out.name, artifact_selectors(from->find("outputArtifactKey")->as_string(),
+                                                           from->find("producerTask")->as_string()));
+                artifact_defs.set(out.name, artifact_def(e.type));
+                continue;
+            }
             const Node* from = ref.find("taskOutputParameter");
             params.set(out.name, Node::map().set("valueFromParameter", Node::map()
                                                                            .set("outputParameterKey", *from->find("outputParameterKey"))
@@ -959,10 +996,8 @@ void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
         const auto* o = e.as<node::TaskOutput>();
         const std::string& producer = g.tasks[o->task].name;
         if (is_artifact(e.type)) {
-            artifacts.set(out.name, Node::map().set("artifactSelectors", Node::seq({Node::map()
-                                                                                       .set("outputArtifactKey", o->output)
-                                                                                       .set("producerSubtask", producer)})));
-            artifact_defs.set(out.name, Node::map().set("artifactType", artifact_type(e.type)));
+            artifacts.set(out.name, artifact_selectors(o->output, producer));
+            artifact_defs.set(out.name, artifact_def(e.type));
         } else {
             params.set(out.name, Node::map().set("valueFromParameter",
                                                  Node::map().set("outputParameterKey", o->output).set("producerSubtask", producer)));

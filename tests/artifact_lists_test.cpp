@@ -1,0 +1,164 @@
+// Lists of artifacts: collected() of an artifact output of a loop, fed to an ArtifactList<T>
+// input or returned by a pipeline. KFP writes `isArtifactList` and `artifactSelectors`; Argo
+// cannot gather the artifacts of a loop's iterations, so there it is a compile error.
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+namespace pipecc::test {
+namespace {
+
+using nlohmann::json;
+
+Component doubler() {
+    return component("double").input<Int>("num").output<Dataset>("out_dataset");
+}
+Component adder() {
+    return Component("add")
+        .image("python:3.11")
+        .input<ArtifactList<Dataset>>("in_datasets")
+        .output<Dataset>("out_dataset")
+        .command({"python", "add.py", input_value("in_datasets"), output_path("out_dataset")});
+}
+
+// kfp's artifacts_simple: a loop makes a Dataset per item; `add` reads them all.
+Pipeline math_pipeline(bool with_output) {
+    Pipeline p("math-pipeline");
+    std::optional<Value<Dataset>> made;
+    p.parallel_for<Int>(json::array({1, 2, 3}), [&](const Value<Int>& n) {
+        made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+    });
+    p.add(adder()).arg("in_datasets", collected(*made));
+    if (with_output) p.output("Output", collected(*made));
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("collected() of an artifact is a list the loop's sub-DAG exports", "[artifact-lists]") {
+    const YAML::Node spec = kfp_spec(math_pipeline(true));
+    const YAML::Node loop = spec["components"]["comp-for-loop-2"];
+    const YAML::Node selector = loop["dag"]["outputs"]["artifacts"]["pipelinechannel--double-out_dataset"]["artifactSelectors"];
+    REQUIRE(selector.size() == 1);
+    CHECK(selector[0]["outputArtifactKey"].as<std::string>() == "out_dataset");
+    CHECK(selector[0]["producerSubtask"].as<std::string>() == "double");
+    CHECK_FALSE(loop["dag"]["outputs"]["parameters"]);
+    const YAML::Node def = loop["outputDefinitions"]["artifacts"]["pipelinechannel--double-out_dataset"];
+    CHECK(def["artifactType"]["schemaTitle"].as<std::string>() == "system.Dataset");
+    CHECK(def["isArtifactList"].as<bool>());
+
+    const YAML::Node add = spec["root"]["dag"]["tasks"]["add"];
+    const YAML::Node in = add["inputs"]["artifacts"]["in_datasets"]["taskOutputArtifact"];
+    CHECK(in["outputArtifactKey"].as<std::string>() == "pipelinechannel--double-out_dataset");
+    CHECK(in["producerTask"].as<std::string>() == "for-loop-2");
+    CHECK(strings_of(add["dependentTasks"]) == std::vector<std::string>{"for-loop-2"});
+
+    SECTION("the input is declared a list, and its placeholder is the JSON list of the artifacts") {
+        const YAML::Node port = spec["components"]["comp-add"]["inputDefinitions"]["artifacts"]["in_datasets"];
+        CHECK(port["artifactType"]["schemaTitle"].as<std::string>() == "system.Dataset");
+        CHECK(port["isArtifactList"].as<bool>());
+        CHECK(strings_of(spec["deploymentSpec"]["executors"]["exec-add"]["container"]["command"])[2] ==
+              "{{$.inputs.artifacts['in_datasets']}}");
+    }
+    SECTION("a pipeline returns the list through the loop's sub-DAG") {
+        const YAML::Node out = spec["root"]["dag"]["outputs"]["artifacts"]["Output"]["artifactSelectors"][0];
+        CHECK(out["outputArtifactKey"].as<std::string>() == "pipelinechannel--double-out_dataset");
+        CHECK(out["producerSubtask"].as<std::string>() == "for-loop-2");
+        CHECK(spec["root"]["outputDefinitions"]["artifacts"]["Output"]["isArtifactList"].as<bool>());
+    }
+    SECTION("a single artifact is still no list") {
+        const YAML::Node port = spec["components"]["comp-double"]["outputDefinitions"]["artifacts"]["out_dataset"];
+        CHECK_FALSE(port["isArtifactList"]);
+    }
+}
+
+TEST_CASE("a nested pipeline returns a list of artifacts to the pipeline around it", "[artifact-lists][nested]") {
+    Pipeline inner("make-datasets");
+    std::optional<Value<Dataset>> made;
+    inner.parallel_for<Int>(json::array({1, 2}), [&](const Value<Int>& n) {
+        made = inner.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+    });
+    inner.output("Output", collected(*made));
+    Pipeline p("outer");
+    auto datasets = p.add(inner).output<ArtifactList<Dataset>>("Output");
+    p.add(adder()).arg("in_datasets", datasets);
+
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node comp = spec["components"]["comp-make-datasets"];
+    CHECK(comp["outputDefinitions"]["artifacts"]["Output"]["isArtifactList"].as<bool>());
+    CHECK(comp["dag"]["outputs"]["artifacts"]["Output"]["artifactSelectors"][0]["producerSubtask"].as<std::string>() ==
+          "for-loop-2");  // a literal list's loop: kfp numbers its item first
+    const YAML::Node in = spec["root"]["dag"]["tasks"]["add"]["inputs"]["artifacts"]["in_datasets"]["taskOutputArtifact"];
+    CHECK(in["producerTask"].as<std::string>() == "make-datasets");
+    CHECK(in["outputArtifactKey"].as<std::string>() == "Output");
+}
+
+TEST_CASE("lists of artifacts are type-checked", "[artifact-lists][errors]") {
+    SECTION("a single artifact does not feed a list input") {
+        Pipeline p("p");
+        auto one = p.add(doubler()).arg("num", 1).output<Dataset>("out_dataset");
+        p.add(adder()).arg("in_datasets", one);
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK(err->where().task == "add");
+        CHECK(err->where().input == "in_datasets");
+        CHECK_THAT(err->message(), Catch::Contains("expects List[Dataset] but gets Dataset"));
+    }
+    SECTION("a list does not feed a single-artifact input") {
+        Pipeline p("p");
+        std::optional<Value<Dataset>> made;
+        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
+            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+        });
+        p.add(component("show").input<Dataset>("data")).arg("data", collected(*made));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("expects Dataset but gets List[Dataset]"));
+    }
+    SECTION("a list of any artifact takes a list of Datasets, not the other way round") {
+        Pipeline p("p");
+        std::optional<Value<Dataset>> made;
+        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
+            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+        });
+        p.add(component("any").input<ArtifactList<Artifact>>("all").command({"ls", input_value("all")}))
+            .arg("all", collected(*made));
+        CHECK_FALSE(check_error(p));
+        p.add(component("models").input<ArtifactList<Model>>("all")).arg("all", collected(*made));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("expects List[Model] but gets List[Dataset]"));
+    }
+    SECTION("a list of artifacts has no single path") {
+        Pipeline p("p");
+        p.add(component("bad").input<ArtifactList<Dataset>>("all").command({"cat", input_path("all")}));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("input 'all' is a list of artifacts, which has no single path: use input_value()"));
+    }
+}
+
+TEST_CASE("Argo refuses lists of artifacts, naming the feature and the target", "[artifact-lists][errors]") {
+    auto argo_error = [](const Pipeline& p) { return error_of([&] { (void)compile(p, {.target = Target::Argo}); }); };
+    SECTION("as a task's input") {
+        auto err = argo_error(math_pipeline(false));
+        REQUIRE(err);
+        CHECK(err->where().task == "add");
+        CHECK(err->where().input == "in_datasets");
+        CHECK_THAT(err->message(), Catch::Contains("a list of artifacts (List[Dataset], from collected() of an artifact) is "
+                                                   "KFP-only: Argo cannot gather the artifacts of a loop's iterations"));
+    }
+    SECTION("as a pipeline's output") {
+        Pipeline p("p");
+        std::optional<Value<Dataset>> made;
+        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
+            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+        });
+        p.output("all", collected(*made));
+        auto err = argo_error(p);
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("output 'all': a list of artifacts (List[Dataset]"));
+    }
+}
+
+}  // namespace pipecc::test

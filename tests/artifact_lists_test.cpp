@@ -21,6 +21,19 @@ Component adder() {
         .command({"python", "add.py", input_value("in_datasets"), output_path("out_dataset")});
 }
 
+Component shower() { return component("show").input<Dataset>("data"); }
+
+// A nested pipeline that returns a Dataset per item of a literal list.
+Pipeline make_datasets() {
+    Pipeline inner("make-datasets");
+    std::optional<Value<Dataset>> made;
+    inner.parallel_for<Int>(json::array({1, 2}), [&](const Value<Int>& n) {
+        made = inner.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+    });
+    inner.output("Output", collected(*made));
+    return inner;
+}
+
 // kfp's artifacts_simple: a loop makes a Dataset per item; `add` reads them all.
 Pipeline math_pipeline(bool with_output) {
     Pipeline p("math-pipeline");
@@ -73,14 +86,8 @@ TEST_CASE("collected() of an artifact is a list the loop's sub-DAG exports", "[a
 }
 
 TEST_CASE("a nested pipeline returns a list of artifacts to the pipeline around it", "[artifact-lists][nested]") {
-    Pipeline inner("make-datasets");
-    std::optional<Value<Dataset>> made;
-    inner.parallel_for<Int>(json::array({1, 2}), [&](const Value<Int>& n) {
-        made = inner.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-    });
-    inner.output("Output", collected(*made));
     Pipeline p("outer");
-    auto datasets = p.add(inner).output<ArtifactList<Dataset>>("Output");
+    auto datasets = p.add(make_datasets()).output<ArtifactList<Dataset>>("Output");
     p.add(adder()).arg("in_datasets", datasets);
 
     const YAML::Node spec = kfp_spec(p);
@@ -91,6 +98,36 @@ TEST_CASE("a nested pipeline returns a list of artifacts to the pipeline around 
     const YAML::Node in = spec["root"]["dag"]["tasks"]["add"]["inputs"]["artifacts"]["in_datasets"]["taskOutputArtifact"];
     CHECK(in["producerTask"].as<std::string>() == "make-datasets");
     CHECK(in["outputArtifactKey"].as<std::string>() == "Output");
+}
+
+TEST_CASE("a loop over a list of artifacts is an artifactIterator", "[artifact-lists][loops]") {
+    Pipeline p("outer");
+    auto datasets = p.add(make_datasets()).output<ArtifactList<Dataset>>("Output");
+    p.parallel_for<Dataset>(datasets, [&](const Value<Dataset>& d) {
+        p.If(p.param<Bool>("show", true) == true, [&] { p.add(shower()).arg("data", d); });
+    }).parallelism(2);
+    const YAML::Node spec = kfp_spec(p);
+    const YAML::Node loop = spec["root"]["dag"]["tasks"]["for-loop-1"];
+    CHECK_FALSE(loop["parameterIterator"]);
+    CHECK(loop["artifactIterator"]["itemInput"].as<std::string>() == "pipelinechannel--make-datasets-Output-loop-item");
+    CHECK(loop["artifactIterator"]["items"]["inputArtifact"].as<std::string>() == "pipelinechannel--make-datasets-Output");
+    CHECK(loop["iteratorPolicy"]["parallelismLimit"].as<int>() == 2);
+    const YAML::Node in = loop["inputs"]["artifacts"]["pipelinechannel--make-datasets-Output"]["taskOutputArtifact"];
+    CHECK(in["producerTask"].as<std::string>() == "make-datasets");
+    CHECK(strings_of(loop["dependentTasks"]) == std::vector<std::string>{"make-datasets"});
+
+    const YAML::Node defs = spec["components"]["comp-for-loop-1"]["inputDefinitions"]["artifacts"];
+    CHECK(defs["pipelinechannel--make-datasets-Output"]["isArtifactList"].as<bool>());
+    CHECK(defs["pipelinechannel--make-datasets-Output-loop-item"]["artifactType"]["schemaTitle"].as<std::string>() ==
+          "system.Dataset");
+    CHECK_FALSE(defs["pipelinechannel--make-datasets-Output-loop-item"]["isArtifactList"]);
+    // The item reaches a branch inside the loop as an artifact channel.
+    const YAML::Node cond = spec["components"]["comp-for-loop-1"]["dag"]["tasks"]["condition-2"];
+    CHECK(cond["inputs"]["artifacts"]["pipelinechannel--make-datasets-Output-loop-item"]["componentInputArtifact"]
+              .as<std::string>() == "pipelinechannel--make-datasets-Output-loop-item");
+    const YAML::Node show = spec["components"]["comp-condition-2"]["dag"]["tasks"]["show"];
+    CHECK(show["inputs"]["artifacts"]["data"]["componentInputArtifact"].as<std::string>() ==
+          "pipelinechannel--make-datasets-Output-loop-item");
 }
 
 TEST_CASE("lists of artifacts are type-checked", "[artifact-lists][errors]") {
@@ -129,6 +166,24 @@ TEST_CASE("lists of artifacts are type-checked", "[artifact-lists][errors]") {
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("expects List[Model] but gets List[Dataset]"));
     }
+    SECTION("artifacts are collected through loops around the loop, parameters one loop at a time") {
+        Pipeline p("p");
+        std::optional<Value<Dataset>> made;
+        std::optional<Value<Float>> score;
+        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>&) {
+            p.parallel_for<Int>(json::array({2}), [&](const Value<Int>& n) {
+                made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+                score = p.add(component("score").input<Int>("n").output<Float>("s")).arg("n", n).output<Float>("s");
+            });
+        });
+        p.add(adder()).arg("in_datasets", collected(*made));
+        CHECK_FALSE(check_error(p));
+        p.add(component("best").input<List>("scores")).arg("scores", collected(*score));
+        auto err = check_error(p);
+        REQUIRE(err);
+        CHECK(err->where().task == "best");
+        CHECK_THAT(err->message(), Catch::EndsWith("is read only by tasks right after its loop (in the group the loop is in)"));
+    }
     SECTION("a list of artifacts has no single path") {
         Pipeline p("p");
         p.add(component("bad").input<ArtifactList<Dataset>>("all").command({"cat", input_path("all")}));
@@ -145,8 +200,9 @@ TEST_CASE("Argo refuses lists of artifacts, naming the feature and the target", 
         REQUIRE(err);
         CHECK(err->where().task == "add");
         CHECK(err->where().input == "in_datasets");
-        CHECK_THAT(err->message(), Catch::Contains("a list of artifacts (List[Dataset], from collected() of an artifact) is "
-                                                   "KFP-only: Argo cannot gather the artifacts of a loop's iterations"));
+        CHECK_THAT(err->message(), Catch::Contains("a list of artifacts (List[Dataset]) is KFP-only: Argo has no value that "
+                                                   "holds several artifacts, so it can neither gather a loop's artifacts "
+                                                   "with collected() nor loop over them"));
     }
     SECTION("as a pipeline's output") {
         Pipeline p("p");
@@ -157,7 +213,16 @@ TEST_CASE("Argo refuses lists of artifacts, naming the feature and the target", 
         p.output("all", collected(*made));
         auto err = argo_error(p);
         REQUIRE(err);
-        CHECK_THAT(err->message(), Catch::Contains("output 'all': a list of artifacts (List[Dataset]"));
+        CHECK_THAT(err->message(), Catch::Contains("output 'all': a list of artifacts (List[Dataset]) is KFP-only"));
+    }
+    SECTION("as what a loop iterates") {
+        Pipeline outer("outer");
+        auto datasets = outer.add(make_datasets()).output<ArtifactList<Dataset>>("Output");
+        outer.parallel_for<Dataset>(datasets, [&](const Value<Dataset>& d) { outer.add(shower()).arg("data", d); });
+        auto err = argo_error(outer);
+        REQUIRE(err);
+        CHECK(err->where().pipeline == "outer");
+        CHECK_THAT(err->message(), Catch::Contains("parallel_for over a list of artifacts (List[Dataset]) is KFP-only"));
     }
 }
 

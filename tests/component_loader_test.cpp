@@ -578,6 +578,51 @@ TEST_CASE("export_component, then load_component: the same component", "[compone
           "{{$.inputs.parameters['msg']}}");
 }
 
+TEST_CASE("a list-of-artifacts input exports as isArtifactList and loads back", "[components][export][artifact-lists]") {
+    const Component add = Component("add")
+                              .image("python:3.11")
+                              .input<ArtifactList<Dataset>>("in_datasets")
+                              .output<Dataset>("out_dataset")
+                              .command({"python", "add.py", input_value("in_datasets"), output_path("out_dataset")});
+    const std::string exported = export_component(add);
+    const YAML::Node spec = YAML::Load(exported);
+    const YAML::Node port = spec["components"]["comp-add"]["inputDefinitions"]["artifacts"]["in_datasets"];
+    CHECK(port["isArtifactList"].as<bool>());
+    CHECK(spec["root"]["inputDefinitions"]["artifacts"]["in_datasets"]["isArtifactList"].as<bool>());
+
+    const Component back = load_component_text(exported, "add.yaml");
+    REQUIRE(back.spec()->inputs.size() == 1);
+    CHECK(back.spec()->inputs[0].type == graph::list_of(graph::Type::Dataset));
+    CHECK(debug(back.spec()->command) == debug(add.spec()->command));
+    CHECK(export_component(back) == exported);
+
+    SECTION("errors") {
+        auto replaced = [&](const std::string& from, const std::string& to) {
+            std::string text = exported;
+            const auto at = text.find(from);
+            REQUIRE(at != std::string::npos);
+            return text.replace(at, from.size(), to);
+        };
+        // Only inputs are lists: a container cannot write a list of artifacts.
+        const std::string list_output = replaced("    outputDefinitions:\n      artifacts:\n        out_dataset:\n"
+                                                 "          artifactType:\n            schemaTitle: system.Dataset\n"
+                                                 "            schemaVersion: 0.0.1\n",
+                                                 "    outputDefinitions:\n      artifacts:\n        out_dataset:\n"
+                                                 "          artifactType:\n            schemaTitle: system.Dataset\n"
+                                                 "            schemaVersion: 0.0.1\n          isArtifactList: true\n");
+        auto err = error_of([&] { load_component_text(list_output, "add.yaml"); });
+        REQUIRE(err);
+        CHECK_THAT(err->message(), Catch::Contains("output 'out_dataset' is a list of artifacts, which only inputs can be"));
+        // A single artifact is read through its path.
+        const std::string single = replaced("          isArtifactList: true\n", "");
+        err = error_of([&] { load_component_text(single, "add.yaml"); });
+        REQUIRE(err);
+        CHECK(err->where().file == "add.yaml");
+        CHECK(err->where().line > 0);
+        CHECK_THAT(err->message(), Catch::Contains("only a list of artifacts (isArtifactList) is passed whole"));
+    }
+}
+
 TEST_CASE("the kfp SDK's compiled components load, and export to the same IR", "[components][export]") {
     const std::filesystem::path dir = std::filesystem::path(PIPECC_SOURCE_DIR) / "../shared/reference/kfp-goldens";
     if (!std::filesystem::is_directory(dir)) {

@@ -833,4 +833,77 @@ TEST_CASE("kfp parity: datasets made in a loop, collected into two tasks and the
     check_parity(p, "artifacts_simple.yaml");
 }
 
+TEST_CASE("kfp parity: nested pipelines return collected artifacts, and loops iterate them", "[parity][artifact-lists]") {
+    // kfp's pipeline_with_parallelfor_list_artifacts (GH-12033): an artifactIterator over each
+    // nested pipeline's List[Artifact] and List[Dataset] output.
+    const auto make_artifact = component("make-artifact").input<String>("data").output<Artifact>("Output");
+    const auto make_dataset = component("make-dataset").input<String>("data").output<Dataset>("Output");
+    const auto print_name = component("print-artifact-name").input<Artifact>("artifact").output<String>("Output");
+    const json texts = json::array({"Hello", ",", " ", "world!"});
+
+    Pipeline artifacts("make-artifacts");
+    std::optional<Value<Artifact>> one_artifact;
+    artifacts.parallel_for<String>(artifacts.param<List>("texts", texts), [&](const Value<String>& text) {
+        one_artifact = artifacts.add(make_artifact).arg("data", text).output<Artifact>("Output");
+    });
+    artifacts.output("Output", collected(*one_artifact));
+
+    Pipeline datasets("make-datasets");
+    std::optional<Value<Dataset>> one_dataset;
+    datasets.parallel_for<String>(datasets.param<List>("texts", texts), [&](const Value<String>& text) {
+        one_dataset = datasets.add(make_dataset).arg("data", text).output<Dataset>("Output");
+    });
+    datasets.output("Output", collected(*one_dataset));
+
+    Pipeline p("pipeline-parallelfor-artifacts");
+    auto made_artifacts = p.add(artifacts).output<ArtifactList<Artifact>>("Output");
+    p.parallel_for<Artifact>(made_artifacts, [&](const Value<Artifact>& a) { p.add(print_name).arg("artifact", a); });
+    auto made_datasets = p.add(datasets).output<ArtifactList<Dataset>>("Output");
+    p.parallel_for<Dataset>(made_datasets, [&](const Value<Dataset>& d) { p.add(print_name).arg("artifact", d); });
+    check_parity(p, "pipeline_with_parallelfor_list_artifacts_GH-12033.yaml");
+}
+
+TEST_CASE("kfp parity: artifacts collected from a loop inside a loop, and out of both", "[parity][artifact-lists]") {
+    // kfp's collected_artifacts: inside the outer loop, tasks read the inner loop's Datasets and
+    // Models; the nested pipeline returns the Models of both loops as one flat list.
+    const auto split_ids = component("split-ids").input<String>("model_ids").output<List>("Output");
+    const auto split_chars = component("split-chars").input<String>("model_ids").output<List>("Output");
+    const auto create_file = component("create-file").input<String>("content").output<Artifact>("file");
+    const auto read_single_file = component("read-single-file").input<Artifact>("file").output<String>("Output");
+    const auto create_dataset = component("create-dataset").input<String>("content").output<Dataset>("data");
+    const auto generate_model = component("read-single-dataset-generate-model")
+                                    .input<Dataset>("data")
+                                    .input<String>("id")
+                                    .output<Model>("results");
+    const auto read_datasets = component("read-datasets").input<ArtifactList<Dataset>>("data").output<String>("Output");
+    const auto read_models = component("read-models").input<ArtifactList<Model>>("models").output<String>("Output");
+
+    Pipeline single("single-node-dag");
+    single.output("Output", single.add(create_dataset).arg("content", single.param<String>("char")).caching(false)
+                                .output<Dataset>("data"));
+
+    Pipeline collecting("collecting-artifacts");
+    auto ids = collecting.add(split_ids).arg("model_ids", collecting.param<String>("model_ids", "")).caching(false);
+    auto chars = collecting.add(split_chars).arg("model_ids", collecting.param<String>("model_chars", "")).caching(false);
+    std::optional<Value<Model>> model;
+    collecting.parallel_for<String>(ids.output<List>("Output"), [&](const Value<String>& id) {
+        auto file = collecting.add(create_file).arg("content", id).caching(false);
+        collecting.add(read_single_file).arg("file", file.output<Artifact>("file")).caching(false);
+        std::optional<Value<Dataset>> dataset;
+        collecting.parallel_for<String>(chars.output<List>("Output"), [&](const Value<String>& ch) {
+            auto dag = collecting.add(single).arg("char", ch).caching(false);
+            dataset = dag.output<Dataset>("Output");
+            model = collecting.add(generate_model).arg("data", *dataset).arg("id", id).caching(false).output<Model>("results");
+        });
+        collecting.add(read_datasets).arg("data", collected(*dataset)).caching(false);
+        collecting.add(read_models).arg("models", collected(*model)).caching(false);
+    });
+    collecting.output("Output", collected(*model));
+
+    Pipeline p("collected-artifact-pipeline");
+    auto models = p.add(collecting).arg("model_ids", "s1,s2,s3").arg("model_chars", "x,y,z").caching(false);
+    p.add(read_models).arg("models", models.output<ArtifactList<Model>>("Output")).caching(false);
+    check_parity(p, "collected_artifacts.yaml");
+}
+
 }  // namespace pipecc::test

@@ -404,9 +404,15 @@ void check_visible(const Graph& g, const Task& t, const Expr& value, const std::
         if (producer.group != loop) {
             throw fail("collected() of task '" + producer.name + "', which is inside a branch of its loop; collect it from a task directly in the loop");
         }
-        if (t.group != g.groups[loop].parent) {
-            throw fail("collected() of task '" + producer.name +
-                       "' is read only by tasks right after its loop (in the group the loop is in)");
+        // Artifacts may also be read after loops around the loop, as kfp allows: one flat list of
+        // every iteration's artifacts. (Argo nests lists of parameters, so those stay one level.)
+        for (GroupId outer = loop; t.group != g.groups[outer].parent;) {
+            outer = g.groups[outer].parent;
+            if (!is_artifact(value.type) || outer == 0 || g.groups[outer].kind != GroupKind::Loop) {
+                throw fail("collected() of task '" + producer.name +
+                           "' is read only by tasks right after its loop (in the group the loop is in)" +
+                           (is_artifact(value.type) ? ", or after loops that the loop is directly in" : ""));
+            }
         }
         return;
     }
@@ -464,8 +470,8 @@ void check_loop_scope(const Graph& g, const Group& group) {
     } else if (group.items->as<node::LoopItem>() || group.items->as<node::Field>()) {
         check_loop_item(g, *group.items, group.parent, fail);
     } else if (!group.items->as<node::Param>()) {
-        throw fail("a parallel_for iterates a literal list, a List parameter, a task's List output or a List item of an "
-                   "outer parallel_for");
+        throw fail("a parallel_for iterates a literal list, a List parameter, a task's List output (or list of "
+                   "artifacts) or a List item of an outer parallel_for");
     }
     if (group.parallelism < 0 || group.parallelism > 1'000'000) {
         throw fail("parallelism must be between 1 and 1000000 (0: no limit)");

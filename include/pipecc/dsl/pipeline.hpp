@@ -263,6 +263,16 @@ public:
         requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
     Loop parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body);
 
+    /// Runs the tasks that `body` adds once per artifact of `items` (a task's or nested
+    /// pipeline's list of artifacts), in parallel. KFP only: an `artifactIterator`.
+    ///
+    /// @code
+    /// auto datasets = p.add(make_datasets).output<ArtifactList<Dataset>>("Output");
+    /// p.parallel_for<Dataset>(datasets, [&](const Value<Dataset>& d) { p.add(show).arg("data", d); });
+    /// @endcode
+    template <ArtifactTag T>
+    Loop parallel_for(const Value<ArtifactList<T>>& items, const std::function<void(const Value<T>&)>& body);
+
     /// Where KFP and Vertex write the run's artifacts (IR `defaultPipelineRoot`). Argo has no
     /// URI for this: name its artifact repository with `artifact_repository` as well.
     ///
@@ -346,6 +356,11 @@ private:
 template <TypeTag T>
     requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
 Loop Pipeline::parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body) {
+    return add_loop(items.expr(), T::type, [&](graph::ExprPtr item) { body(Value<T>(std::move(item))); });
+}
+
+template <ArtifactTag T>
+Loop Pipeline::parallel_for(const Value<ArtifactList<T>>& items, const std::function<void(const Value<T>&)>& body) {
     return add_loop(items.expr(), T::type, [&](graph::ExprPtr item) { body(Value<T>(std::move(item))); });
 }
 

@@ -629,10 +629,11 @@ std::string settings_key(const Graph& g, const Task& t) {
 }
 
 // Argo gathers the parameters of a loop's iterations (`outputs.parameters` of a `withItems`
-// task), but it has nothing that gathers their artifacts.
+// task), but no value of it holds several artifacts.
 std::string artifact_list_unsupported(Type type) {
     return "a list of artifacts (" + std::string(type_name(type)) +
-           ", from collected() of an artifact) is KFP-only: Argo cannot gather the artifacts of a loop's iterations";
+           ") is KFP-only: Argo has no value that holds several artifacts, so it can neither gather a loop's "
+           "artifacts with collected() nor loop over them";
 }
 
 Node container_template(const Graph& g, const Task& t, const std::string& name) {
@@ -806,6 +807,9 @@ Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) 
     for (const auto& t : g.tasks) task_names.take(t.name);
     for (const auto& numbered : backends::number_groups(g, has_hooks)) {
         const Group& group = g.groups[numbered.group];
+        if (group.items && is_list(group.items->type)) {
+            throw Error("parallel_for over " + artifact_list_unsupported(group.items->type), Where{.pipeline = g.name});
+        }
         const int parent = scopes.of_group[group.parent];
         if (group.kind == GroupKind::Branches) {
             scopes.of_group[numbered.group] = parent;

@@ -308,8 +308,11 @@ struct Context {
         const int loop_scope = scope_of_group[loop];
         const std::string& channel = scopes[loop_scope].item_channel;
         if (s == loop_scope) return channel;
-        declare(s, channel, g.groups[loop].item_type,
-                [&] { return Node::map().set("componentInputParameter", item_in(scopes[s].parent, loop)); });
+        const Type type = g.groups[loop].item_type;
+        declare(s, channel, type, [&] {
+            return Node::map().set(is_artifact(type) ? "componentInputArtifact" : "componentInputParameter",
+                                   item_in(scopes[s].parent, loop));
+        });
         return channel;
     }
 
@@ -321,7 +324,8 @@ struct Context {
                 .set("componentInputParameter", item_in(s, item->loop))
                 .set("parameterExpressionSelector", field_selector(f->name));
         }
-        return Node::map().set("componentInputParameter", item_in(s, e.as<node::LoopItem>()->loop));
+        const GroupId loop = e.as<node::LoopItem>()->loop;
+        return Node::map().set(is_artifact(e.type) ? "componentInputArtifact" : "componentInputParameter", item_in(s, loop));
     }
 
     static std::string field_selector(const std::string& field) {
@@ -341,27 +345,36 @@ struct Context {
         return channel;
     }
 
-    // A collected() output: the loop's task in the scope around it exports the list, of
+    // A collected() output, read in scope `reader`: the loop's sub-DAG exports the list, of
     // parameters (`valueFromParameter`) or of artifacts (`artifactSelectors`, `isArtifactList`).
-    Node collected_ref(const node::Collected& c, Type type) {
+    // Read after loops around that loop, each of them exports the list of the one inside it.
+    Node collected_ref(const node::Collected& c, Type type, int reader) {
         const auto* o = c.value->as<node::TaskOutput>();
-        const Task& producer = g.tasks[o->task];
-        Scope& loop = scopes[scope_of_group[producer.group]];
-        const std::string key = "pipelinechannel--" + producer.name + "-" + o->output;
+        const std::string key = "pipelinechannel--" + g.tasks[o->task].name + "-" + o->output;
         const bool artifact = is_artifact(type);
-        if (artifact && !loop.artifact_outputs.find(key)) {
-            loop.artifact_outputs.set(key, artifact_selectors(o->output, producer.name));
-            loop.artifact_output_defs.set(key, artifact_def(type));
-        } else if (!artifact && !loop.outputs.find(key)) {
-            loop.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
-                                                                                 .set("outputParameterKey", o->output)
-                                                                                 .set("producerSubtask", producer.name)));
-            loop.output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
+        const std::string* producer = &g.tasks[o->task].name;
+        const std::string* output = &o->output;
+        for (int s = scope_of_group[g.tasks[o->task].group];; s = scopes[s].parent) {
+            if (s <= 0) throw InternalError("collected() read outside the loops around its task");
+            Scope& loop = scopes[s];
+            if (artifact && !loop.artifact_outputs.find(key)) {
+                loop.artifact_outputs.set(key, artifact_selectors(*output, *producer));
+                loop.artifact_output_defs.set(key, artifact_def(type));
+            } else if (!artifact && !loop.outputs.find(key)) {
+                loop.outputs.set(key, Node::map().set("valueFromParameter", Node::map()
+                                                                                     .set("outputParameterKey", *output)
+                                                                                     .set("producerSubtask", *producer)));
+                loop.output_defs.set(key, Node::map().set("parameterType", parameter_type(type)));
+            }
+            if (loop.parent == reader) {
+                return Node::map().set(artifact ? "taskOutputArtifact" : "taskOutputParameter",
+                                       Node::map()
+                                           .set(artifact ? "outputArtifactKey" : "outputParameterKey", key)
+                                           .set("producerTask", loop.task_name));
+            }
+            producer = &loop.task_name;
+            output = &key;
         }
-        return Node::map().set(artifact ? "taskOutputArtifact" : "taskOutputParameter",
-                               Node::map()
-                                   .set(artifact ? "outputArtifactKey" : "outputParameterKey", key)
-                                   .set("producerTask", loop.task_name));
     }
 
     // one_of(): each branch's sub-DAG exports its value, and the sub-DAG of the branches picks
@@ -432,9 +445,9 @@ public:
         } else if (auto* lit = e.as<node::Literal>()) {
             params_.set(input, constant(ir_value(lit->value)));
         } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
-            params_.set(input, ctx_.item_ref(ctx_.scope_of(t_), e));
+            (is_artifact(e.type) ? artifacts_ : params_).set(input, ctx_.item_ref(ctx_.scope_of(t_), e));
         } else if (auto* c = e.as<node::Collected>()) {
-            (is_artifact(e.type) ? artifacts_ : params_).set(input, ctx_.collected_ref(*c, e.type));
+            (is_artifact(e.type) ? artifacts_ : params_).set(input, ctx_.collected_ref(*c, e.type, ctx_.scope_of(t_)));
         } else if (e.as<node::OneOf>()) {
             params_.set(input, ctx_.one_of_ref(e));
         } else if (auto* r = e.as<node::Run>(); r && r->field == RunField::Status) {
@@ -930,7 +943,12 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
     }
     component.set("dag", std::move(dag));
     if (!scope.item_channel.empty()) {
-        scope.param_defs.set(scope.item_channel, Node::map().set("parameterType", parameter_type(g.groups[scope.group].item_type)));
+        const Type item = g.groups[scope.group].item_type;
+        if (is_artifact(item)) {
+            scope.artifact_defs.set(scope.item_channel, artifact_def(item));
+        } else {
+            scope.param_defs.set(scope.item_channel, Node::map().set("parameterType", parameter_type(item)));
+        }
     }
     if (!scope.param_defs.empty() || !scope.artifact_defs.empty()) {
         Node defs = Node::map();
@@ -942,8 +960,8 @@ Node scope_component(Context& ctx, Scope& scope, bool exit_handler) {
 }
 
 // The task that runs a sub-DAG in its parent DAG; `condition` is its CEL trigger, `iterator` a
-// loop's parameterIterator, if any.
-Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t parallelism) {
+// loop's parameterIterator (artifactIterator over artifacts), if any.
+Node scope_task(Scope& scope, std::string condition, Node iterator, bool over_artifacts, std::int64_t parallelism) {
     Node task = Node::map()
                     .set("componentRef", Node::map().set("name", scope.component))
                     .set("taskInfo", Node::map().set("name", scope.task_name));
@@ -955,7 +973,7 @@ Node scope_task(Scope& scope, std::string condition, Node iterator, std::int64_t
         task.set("inputs", std::move(inputs));
     }
     if (!condition.empty()) task.set("triggerPolicy", Node::map().set("condition", std::move(condition)));
-    if (!iterator.is_null()) task.set("parameterIterator", std::move(iterator));
+    if (!iterator.is_null()) task.set(over_artifacts ? "artifactIterator" : "parameterIterator", std::move(iterator));
     if (parallelism > 0) task.set("iteratorPolicy", Node::map().set("parallelismLimit", parallelism));
     return task;
 }
@@ -979,7 +997,7 @@ void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
         const Expr& e = *out.value;
         if (e.as<node::Collected>() || e.as<node::OneOf>()) {
             auto* c = e.as<node::Collected>();
-            const Node ref = c ? ctx.collected_ref(*c, e.type) : ctx.one_of_ref(e);
+            const Node ref = c ? ctx.collected_ref(*c, e.type, ctx.scope_of_group[0]) : ctx.one_of_ref(e);
             if (const Node* from = ref.find("taskOutputArtifact")) {
                 artifacts.set(out.name, artifact_selectors(from->find("outputArtifactKey")->as_string(),
                                                            from->find("producerTask")->as_string()));
@@ -1073,9 +1091,10 @@ Node emit_dag(Emission& em, const Graph& g) {
         if (const auto& items = g.groups[id].items) {
             Node source = Node::map();
             if (auto* p = items->as<node::Param>()) {
-                source.set("inputParameter", ctx.param_in(static_cast<int>(s), p->name));
+                source.set(is_list(items->type) ? "inputArtifact" : "inputParameter", ctx.param_in(static_cast<int>(s), p->name));
             } else if (auto* o = items->as<node::TaskOutput>()) {
-                source.set("inputParameter", ctx.output_channel(static_cast<int>(s), *o, items->type));
+                source.set(is_list(items->type) ? "inputArtifact" : "inputParameter",
+                           ctx.output_channel(static_cast<int>(s), *o, items->type));
             } else if (items->as<node::LoopItem>() || items->as<node::Field>()) {
                 source.set("inputParameter", ctx.item_channel_in(static_cast<int>(s), *items));
             } else {
@@ -1098,7 +1117,9 @@ Node emit_dag(Emission& em, const Graph& g) {
     for (std::size_t s = ctx.scopes.size(); s-- > 1;) {
         Scope& scope = ctx.scopes[s];
         components.set(scope.component, scope_component(ctx, scope, static_cast<int>(s) == ctx.body && ctx.has_hooks));
-        Node task = scope_task(scope, std::move(conditions[s]), std::move(iterators[s]), g.groups[scope.group].parallelism);
+        const Group& group = g.groups[scope.group];
+        Node task = scope_task(scope, std::move(conditions[s]), std::move(iterators[s]), is_artifact(group.item_type),
+                               group.parallelism);
         ctx.scopes[scope.parent].tasks.set(scope.task_name, std::move(task));
     }
     dag.set("tasks", std::move(ctx.scopes[0].tasks));

@@ -23,26 +23,28 @@ Component adder() {
 
 Component shower() { return component("show").input<Dataset>("data"); }
 
+// A loop over `items` that doubles each into a Dataset; returns that Dataset, for collected().
+Value<Dataset> doubled_in_loop(Pipeline& p, const json& items) {
+    std::optional<Value<Dataset>> made;
+    p.parallel_for<Int>(items, [&](const Value<Int>& n) {
+        made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
+    });
+    return *made;
+}
+
 // A nested pipeline that returns a Dataset per item of a literal list.
 Pipeline make_datasets() {
     Pipeline inner("make-datasets");
-    std::optional<Value<Dataset>> made;
-    inner.parallel_for<Int>(json::array({1, 2}), [&](const Value<Int>& n) {
-        made = inner.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-    });
-    inner.output("Output", collected(*made));
+    inner.output("Output", collected(doubled_in_loop(inner, json::array({1, 2}))));
     return inner;
 }
 
 // kfp's artifacts_simple: a loop makes a Dataset per item; `add` reads them all.
 Pipeline math_pipeline(bool with_output) {
     Pipeline p("math-pipeline");
-    std::optional<Value<Dataset>> made;
-    p.parallel_for<Int>(json::array({1, 2, 3}), [&](const Value<Int>& n) {
-        made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-    });
-    p.add(adder()).arg("in_datasets", collected(*made));
-    if (with_output) p.output("Output", collected(*made));
+    const auto made = doubled_in_loop(p, json::array({1, 2, 3}));
+    p.add(adder()).arg("in_datasets", collected(made));
+    if (with_output) p.output("Output", collected(made));
     return p;
 }
 
@@ -143,25 +145,19 @@ TEST_CASE("lists of artifacts are type-checked", "[artifact-lists][errors]") {
     }
     SECTION("a list does not feed a single-artifact input") {
         Pipeline p("p");
-        std::optional<Value<Dataset>> made;
-        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
-            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-        });
-        p.add(component("show").input<Dataset>("data")).arg("data", collected(*made));
+        const auto made = doubled_in_loop(p, json::array({1}));
+        p.add(shower()).arg("data", collected(made));
         auto err = check_error(p);
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("expects Dataset but gets List[Dataset]"));
     }
     SECTION("a list of any artifact takes a list of Datasets, not the other way round") {
         Pipeline p("p");
-        std::optional<Value<Dataset>> made;
-        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
-            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-        });
+        const auto made = doubled_in_loop(p, json::array({1}));
         p.add(component("any").input<ArtifactList<Artifact>>("all").command({"ls", input_value("all")}))
-            .arg("all", collected(*made));
+            .arg("all", collected(made));
         CHECK_FALSE(check_error(p));
-        p.add(component("models").input<ArtifactList<Model>>("all")).arg("all", collected(*made));
+        p.add(component("models").input<ArtifactList<Model>>("all")).arg("all", collected(made));
         auto err = check_error(p);
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("expects List[Model] but gets List[Dataset]"));
@@ -206,11 +202,8 @@ TEST_CASE("Argo refuses lists of artifacts, naming the feature and the target", 
     }
     SECTION("as a pipeline's output") {
         Pipeline p("p");
-        std::optional<Value<Dataset>> made;
-        p.parallel_for<Int>(json::array({1}), [&](const Value<Int>& n) {
-            made = p.add(doubler()).arg("num", n).output<Dataset>("out_dataset");
-        });
-        p.output("all", collected(*made));
+        const auto made = doubled_in_loop(p, json::array({1}));
+        p.output("all", collected(made));
         auto err = argo_error(p);
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("output 'all': a list of artifacts (List[Dataset]) is KFP-only"));

@@ -201,6 +201,18 @@ TEST_CASE("hostile YAML: fuzzer findings", "[hostile][components][fuzz]") {
     });
 }
 
+TEST_CASE("hostile YAML: a default with a line break keeps the export's header a comment", "[hostile][components][fuzz]") {
+    // Found by component_loader_fuzz: the line break ended the header's comment line, so the
+    // export was no YAML.
+    const Component c = load_component_text(
+        "name: t\ninputs:\n- {name: opts, type: String, default: 'a\n\n  b'}\nimplementation: {container: {image: alpine}}\n",
+        "t.yaml");
+    const std::string exported = export_component(c);
+    CHECK_THAT(exported, Catch::Contains("#    opts: str [Default: 'a\n#      b']\n"));
+    const Component back = load_component_text(exported, "exported.yaml");
+    CHECK(back.spec()->inputs.at(0).default_value->as_string() == "a\nb");
+}
+
 // --- pipelines -------------------------------------------------------------------------------------
 
 namespace {

@@ -63,22 +63,30 @@ std::string python_repr(const Node& v, bool top) {
 
 // The kfp SDK's header: name, description (continued on lines indented to match), then the
 // root's inputs and outputs sorted by name.
+// Appends `text` to a header comment. A comment cannot hold control characters (the text itself,
+// escaped, is in the IR): a line break continues the comment on a new line with `continuation`,
+// and other control characters become spaces.
+void append_comment(std::string& out, std::string_view text, std::string_view continuation) {
+    bool broken = false;
+    for (char ch : text) {
+        if (ch == '\n') {
+            broken = true;
+            continue;
+        }
+        if (ch == '\r') continue;
+        if (broken) out += continuation;  // only before more text: no empty continuation line
+        broken = false;
+        const auto u = static_cast<unsigned char>(ch);
+        out += (u < 0x20 && ch != '\t') || u == 0x7F ? ' ' : ch;
+    }
+}
+
 std::string header(const graph::Graph& g, const graph::Component& c) {
     std::string out = "# PIPELINE DEFINITION\n# Name: " + g.name + "\n";
     if (!c.description.empty()) {
         out += "# Description: ";
-        for (char ch : c.description) {
-            // A comment cannot hold control characters (the description itself, escaped, is in
-            // pipelineInfo.description).
-            const auto u = static_cast<unsigned char>(ch);
-            if (ch == '\n') {
-                out += "\n#              ";
-            } else if (ch != '\r') {
-                out += (u < 0x20 && ch != '\t') || u == 0x7F ? ' ' : ch;
-            }
-        }
-        if (c.description.back() == '\n') out.resize(out.size() - 15);  // no empty continuation line
-        if (out.back() != '\n') out += '\n';
+        append_comment(out, c.description, "\n#              ");
+        out += '\n';
     }
     auto section = [&](const char* title, std::vector<graph::Port> ports) {
         if (ports.empty()) return;
@@ -86,7 +94,11 @@ std::string header(const graph::Graph& g, const graph::Component& c) {
         out += std::string(title) + "\n";
         for (const auto& p : ports) {
             out += "#    " + p.name + ": " + comment_type(p.type);
-            if (p.default_value) out += " [Default: " + python_repr(*p.default_value, true) + "]";
+            if (p.default_value) {
+                out += " [Default: ";
+                append_comment(out, python_repr(*p.default_value, true), "\n#      ");
+                out += "]";
+            }
             out += "\n";
         }
     };

@@ -1129,13 +1129,24 @@ Node emit_dag(Emission& em, const Graph& g) {
     return root;
 }
 
+// How many tasks emitting `g` writes, with those of the pipelines it nests (each once per use):
+// every one claims a component name, so sizing for them spares growing the shared maps.
+std::size_t emitted_tasks(const Graph& g) {
+    std::size_t n = g.tasks.size();
+    for (const auto& t : g.tasks) {
+        if (const auto& sub = g.component_of(t).pipeline) n += emitted_tasks(*sub);
+    }
+    return n;
+}
+
 }  // namespace
 
 Documents emit(const Graph& g, const Options& options) {
     Emission em;
-    em.names.reserve(g.tasks.size());
-    em.components.entries().reserve(g.tasks.size());
-    em.executors.entries().reserve(g.tasks.size());
+    const std::size_t tasks = emitted_tasks(g);
+    em.names.reserve(tasks);
+    em.components.entries().reserve(tasks);
+    em.executors.entries().reserve(tasks);
     Node root = emit_dag(em, g);
     Node info = Node::map().set("name", g.name);
     if (!g.display_name.empty()) info.set("displayName", g.display_name);

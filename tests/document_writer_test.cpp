@@ -26,6 +26,9 @@
 
 namespace {
 
+using pipecc::doc::Format;
+using pipecc::doc::Prerenderer;
+using pipecc::doc::WriteOptions;
 using pipecc::doc::Node;
 using pipecc::doc::to_json;
 using pipecc::doc::to_yaml;
@@ -272,6 +275,43 @@ TEST_CASE("a shared node reads, compares and renders as its target, and cannot b
     CHECK(to_yaml(with_shared, {.sort_keys = true}) == to_yaml(with_copies, {.sort_keys = true}));
     CHECK(to_json(with_shared) == to_json(with_copies));
     CHECK(with_shared == with_copies);
+}
+
+TEST_CASE("prerendered parts render exactly as the tree they replace, and only in their place", "[document]") {
+    const Node shared = Node::shared(Node::map().set("image", "alpine").set("args", Node::seq({"--in", "x"})));
+    auto task = [&](int i) {
+        return Node::map().set("name", std::to_string(i)).set("z", shared).set("a", Node::seq({i, shared}));
+    };
+    auto build = [&](auto&& part) {
+        Node tasks = Node::map();
+        for (int i = 0; i < 3; ++i) tasks.set(std::to_string(3 - i), part(task(i), 2));
+        return Node::map()
+            .set("top", part(task(9), 0))
+            .set("root", Node::map().set("tasks", std::move(tasks)).set("empty", part(Node::map(), 1)))
+            .set("list", part(Node::seq({1}), 0));
+    };
+    const Node tree = build([](Node n, std::size_t) { return n; });
+    for (const bool sorted : {false, true}) {
+        const WriteOptions options{.sort_keys = sorted};
+        Prerenderer yaml(Format::Yaml, options);
+        const Node yaml_parts = build([&](Node n, std::size_t depth) { return yaml.render(std::move(n), depth); });
+        CHECK(yaml_parts.find("top")->is_rendered());
+        CHECK(yaml.bytes() > 0);
+        CHECK(to_yaml(yaml_parts, options) == to_yaml(tree, options));
+        CHECK_THROWS_AS(to_json(yaml_parts, options), std::logic_error);
+
+        Prerenderer json(Format::Json, options);
+        const Node json_parts = build([&](Node n, std::size_t depth) { return json.render(std::move(n), depth); });
+        CHECK(to_json(json_parts, options) == to_json(tree, options));
+        CHECK_THROWS_AS(to_yaml(json_parts, options), std::logic_error);
+    }
+    // At another depth, or outside a map entry, the text would be wrong: the writers refuse it.
+    Prerenderer yaml(Format::Yaml, {});
+    CHECK_THROWS_AS(to_yaml(Node::map().set("a", yaml.render(task(0), 1))), std::logic_error);
+    CHECK_THROWS_AS(to_yaml(Node::seq({yaml.render(task(0), 0)})), std::logic_error);
+    Prerenderer json(Format::Json, {});
+    CHECK_THROWS_AS(to_json(Node::map().set("a", json.render(task(0), 1))), std::logic_error);
+    CHECK_THROWS_AS(to_json(json.render(task(0), 0)), std::logic_error);
 }
 
 TEST_CASE("Node copies and moves keep the payload, also from inside itself", "[document]") {

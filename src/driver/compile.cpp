@@ -40,7 +40,9 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
             graph::insert_resolver(*lowered, kfp_support);
         }
         const graph::Graph& out = lowered ? *lowered : g;
-        const kfp::Documents docs = kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version())});
+        const doc::Format format = options.format == Format::Json ? doc::Format::Json : doc::Format::Yaml;
+        const kfp::Documents docs =
+            kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version()), .prerender = format});
         return options.format == Format::Json ? kfp::render_json(out, docs) : kfp::render_yaml(out, docs);
     }
     argo::check(g, {.argo_version = options.argo_version});

@@ -29,6 +29,8 @@ void Node::throw_out_of_range(unsigned long long value) {
 Node::Node(const Node& other) : int_(0) {
     kind_ = other.kind_;
     shared_ = other.shared_;
+    rendered_ = other.rendered_;
+    rendered_depth_ = other.rendered_depth_;
     if (shared_) {
         new (&target_) std::shared_ptr<const Node>(other.target_);
     } else if (kind_ == Kind::String) {
@@ -120,7 +122,7 @@ bool operator==(const Node& shared_a, const Node& shared_b) {
     const Node& a = shared_a.resolved();
     const Node& b = shared_b.resolved();
     if (&a == &b) return true;
-    if (a.kind_ != b.kind_) return false;
+    if (a.kind_ != b.kind_ || a.rendered_ != b.rendered_) return false;
     switch (a.kind_) {
         case Node::Kind::Null: return true;
         case Node::Kind::Bool:

@@ -22,7 +22,10 @@ constexpr char kHexDigits[] = "0123456789abcdef";
 class JsonWriter {
 public:
     JsonWriter(std::string& out, const WriteOptions& options)
-        : out_(out), order_(options.sort_keys), growth_(out) {}
+        : out_(out), order_(options.sort_keys), growth_(out, options.expected_size) {}
+
+    /// Writes the non-empty map `map` as the value of an entry whose key is at column `indent`.
+    void write_entry_value(const Node& map, std::size_t indent) { write_map(map, indent); }
 
     void write_document(const Node& node) {
         write(node, 0);
@@ -31,6 +34,13 @@ public:
 
 private:
     void write(const Node& node, std::size_t indent) {
+        if (node.is_rendered()) {
+            // A map entry's value: its key is at `indent`, which is the rendered map's brace.
+            if (indent < 2) throw std::logic_error("doc::Node: a rendered node outside a map entry's value");
+            detail::check_rendered(node, Format::Json, (indent - 2) / 2);
+            out_ += node.as_string();
+            return;
+        }
         switch (node.kind()) {
             case Node::Kind::Null: out_ += "null"; break;
             case Node::Kind::Bool: out_ += node.as_bool() ? "true" : "false"; break;
@@ -106,7 +116,26 @@ private:
     detail::OutputGrowth growth_;
 };
 
+class JsonPrerenderer final : public Prerenderer::Writer {
+public:
+    explicit JsonPrerenderer(const WriteOptions& options) : writer_(text_, options) {}
+
+    std::string render(const Node& map, std::size_t depth) override {
+        text_.clear();
+        writer_.write_entry_value(map, detail::json_map_indent(depth));
+        return std::string(text_);  // sized to fit, unlike `text_`
+    }
+
+private:
+    std::string text_;
+    JsonWriter writer_;
+};
+
 }  // namespace
+
+std::unique_ptr<Prerenderer::Writer> detail::json_prerenderer(const WriteOptions& options) {
+    return std::make_unique<JsonPrerenderer>(options);
+}
 
 void append_json(std::string& out, const Node& node, const WriteOptions& options) {
     detail::append_document<JsonWriter>(out, node, options);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -206,8 +207,9 @@ private:
 /// cost more than writing it; a 2 MiB huge page costs one fault. The part of the buffer before
 /// its first 2 MiB boundary can only have small pages, so those are faulted in ahead of the
 /// writer, `kPrefault` bytes at a time, with one madvise call each. Capacity never touched costs
-/// address space only. (Sizing the buffer up front instead takes a walk over the whole tree,
-/// which measured 25% slower.)
+/// address space only. (Sizing the buffer up front by walking the whole tree measured 25%
+/// slower; `WriteOptions::expected_size` is a size the caller already knows, such as the text a
+/// Prerenderer wrote, which saves faulting in and copying a 64 MiB buffer on a 100k-task IR.)
 class OutputGrowth {
 public:
     /// Output at least this large is grown here rather than by std::string.
@@ -217,7 +219,7 @@ public:
     static constexpr std::size_t kLargeCapacity = std::size_t{64} << 20;
     static constexpr std::size_t kPrefault = std::size_t{256} << 10;
 
-    explicit OutputGrowth(std::string& out) : out_(out) {}
+    OutputGrowth(std::string& out, std::size_t expected_size) : out_(out), expected_size_(expected_size) {}
 
     /// Keeps `kOutputRoom` bytes free (and faulted in) in a large output, so that std::string's
     /// own growth, which copies into memory without the advice, is left to small documents and
@@ -240,7 +242,8 @@ private:
 
     void grow() {
         std::string bigger;
-        bigger.reserve(std::max(2 * out_.capacity(), kLargeCapacity));
+        bigger.reserve(std::max({2 * out_.capacity(), kLargeCapacity, expected_size_ + kOutputRoom}));
+        expected_size_ = 0;  // a guess: past it, grow by doubling
         bigger += out_;
         out_.swap(bigger);
         buffer_ = out_.data();
@@ -265,6 +268,7 @@ private:
     }
 
     std::string& out_;
+    std::size_t expected_size_;
     const char* buffer_ = nullptr;   // the buffer `grow` made, which the two below describe
     std::uintptr_t prefaulted_ = 0;  // small pages below this are faulted in
     std::uintptr_t huge_begin_ = 0;  // the first huge-page boundary in the buffer
@@ -283,4 +287,32 @@ void append_document(std::string& out, const Node& node, const WriteOptions& opt
     }
 }
 
+/// Column of the keys of a map that is the value of an entry `depth` maps deep, as the YAML
+/// writer indents it (the JSON writer's keys sit one level further in, inside the braces).
+constexpr std::size_t yaml_map_indent(std::size_t depth) { return 2 * depth + 2; }
+constexpr std::size_t json_map_indent(std::size_t depth) { return 2 * depth + 2; }
+
+/// Throws std::logic_error unless rendered node `v` was written in `format` for the value of an
+/// entry `depth` maps deep.
+inline void check_rendered(const Node& v, Format format, std::size_t depth) {
+    if (v.rendered_format() != format || v.rendered_depth() != depth) {
+        throw std::logic_error("doc::Node: a rendered node written for another format or place");
+    }
+}
+
+/// A writer that keeps its state (the text of shared nodes) across the parts it renders.
+std::unique_ptr<Prerenderer::Writer> yaml_prerenderer(const WriteOptions& options);
+std::unique_ptr<Prerenderer::Writer> json_prerenderer(const WriteOptions& options);
+
 }  // namespace pipecc::doc::detail
+
+namespace pipecc::doc {
+
+/// What `Prerenderer` renders with: one writer of the format, kept for all its parts.
+struct Prerenderer::Writer {
+    virtual ~Writer() = default;
+    /// The text of non-empty map `map` as the value of an entry `depth` maps deep.
+    virtual std::string render(const Node& map, std::size_t depth) = 0;
+};
+
+}  // namespace pipecc::doc

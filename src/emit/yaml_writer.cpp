@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -250,8 +251,11 @@ constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 class YamlWriter {
 public:
+    /// Writes the non-empty map `map` with its keys at column `indent`, as the value of an entry.
+    void write_entry_value(const Node& map, std::size_t indent) { write_map(map, indent, false); }
+
     YamlWriter(std::string& out, const WriteOptions& options)
-        : out_(out), order_(options.sort_keys), growth_(out) {}
+        : out_(out), order_(options.sort_keys), growth_(out, options.expected_size) {}
 
     void write_document(const Node& node) {
         if (!node.empty() && node.is_map()) {
@@ -288,7 +292,11 @@ private:
             return;
         }
         const Node& v = e.value;
-        if (v.is_map() && !v.empty()) {
+        if (v.is_rendered()) {
+            detail::check_rendered(v, Format::Yaml, indent / 2);
+            out_ += ":\n";
+            out_ += v.as_string();
+        } else if (v.is_map() && !v.empty()) {
             out_ += ":\n";
             write_once(v, indent + 2, Form::Block, [&] { write_map(v, indent + 2, false); });
         } else if (v.is_seq() && !v.empty()) {
@@ -327,6 +335,7 @@ private:
     /// Writes a scalar or empty collection and ends the line. A literal block's lines go at
     /// `content_indent`, which is always its parent's column plus 2.
     void write_scalar(const Node& v, std::size_t content_indent, bool literal_ok) {
+        if (v.is_rendered()) throw std::logic_error("doc::Node: a rendered node outside a map entry's value");
         switch (v.kind()) {
             case Node::Kind::Null: out_ += "null"; break;
             case Node::Kind::Bool: out_ += v.as_bool() ? "true" : "false"; break;
@@ -432,15 +441,13 @@ private:
         }
         const Place place{&v.resolved(), indent, form};
         if (auto it = rendered_.find(place); it != rendered_.end()) {
-            const auto [start, length] = it->second;
-            // Room first, so the copy's source stays where it is.
-            if (out_.capacity() - out_.size() < length) out_.reserve(std::max(out_.capacity() * 2, out_.size() + length));
-            out_.append(out_.data() + start, length);
+            out_ += it->second;
             return;
         }
+        // A copy rather than a place in `out_`: a Prerenderer's writer starts each part afresh.
         const std::size_t start = out_.size();
         render();
-        rendered_.emplace(place, std::pair{start, out_.size() - start});
+        rendered_.emplace(place, out_.substr(start));
     }
 
     struct Place {
@@ -458,10 +465,29 @@ private:
     std::string& out_;
     EntryOrder order_;
     detail::OutputGrowth growth_;
-    std::unordered_map<Place, std::pair<std::size_t, std::size_t>, PlaceHash> rendered_;
+    std::unordered_map<Place, std::string, PlaceHash> rendered_;
+};
+
+class YamlPrerenderer final : public Prerenderer::Writer {
+public:
+    explicit YamlPrerenderer(const WriteOptions& options) : writer_(text_, options) {}
+
+    std::string render(const Node& map, std::size_t depth) override {
+        text_.clear();
+        writer_.write_entry_value(map, detail::yaml_map_indent(depth));
+        return std::string(text_);  // sized to fit, unlike `text_`
+    }
+
+private:
+    std::string text_;
+    YamlWriter writer_;
 };
 
 }  // namespace
+
+std::unique_ptr<Prerenderer::Writer> detail::yaml_prerenderer(const WriteOptions& options) {
+    return std::make_unique<YamlPrerenderer>(options);
+}
 
 void append_yaml(std::string& out, const Node& node, const WriteOptions& options) {
     detail::append_document<YamlWriter>(out, node, options);

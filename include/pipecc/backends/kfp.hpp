@@ -2,6 +2,7 @@
 /// The KFP v2 IR backend: PipelineSpec (and a kfp-kubernetes PlatformSpec) for Kubeflow Pipelines
 /// v2 and Vertex AI Pipelines.
 
+#include <optional>
 #include <string>
 
 #include "pipecc/emit/document.hpp"
@@ -14,12 +15,19 @@ struct Documents {
     doc::Node pipeline_spec;
     /// `platforms: kubernetes: ...` for Kubernetes-only settings; null when there are none.
     doc::Node platform_spec;
+    /// With `Options::prerender`: bytes of text already rendered, most of the output's size.
+    std::size_t rendered_bytes = 0;
 };
 
 /// Options for the IR backend.
 struct Options {
     /// Written as `sdkVersion`.
     std::string sdk_version;
+    /// If set, each task, component and executor is written as text in this format as soon as
+    /// it is built (`doc::Prerenderer`), which keeps a large pipeline's memory to about its
+    /// text; the Documents can then only be rendered by the matching `render_yaml` or
+    /// `render_json`. Unset, they are a tree to inspect or change.
+    std::optional<doc::Format> prerender{};
 };
 
 /// Lowers a checked graph to IR documents. Throws `pipecc::Error` for what IR cannot express.

@@ -18,6 +18,9 @@
 
 namespace pipecc::doc {
 
+/// The text formats the writers produce.
+enum class Format : std::uint8_t { Yaml, Json };
+
 /// A YAML/JSON value: null, bool, integer, float, string, sequence or map (insertion-ordered).
 ///
 /// @code
@@ -65,6 +68,14 @@ public:
 
     /// True for a node made by `shared`.
     bool is_shared() const { return shared_; }
+    /// True for a node made by `Prerenderer::render`: a map already written as text, which
+    /// reads as a String node holding that text.
+    bool is_rendered() const { return rendered_ != 0; }
+    /// For a rendered node: the format it was written in, and the depth of the map entry whose
+    /// value it is (see `Prerenderer::render`).
+    Format rendered_format() const { return static_cast<Format>(rendered_ - 1); }
+    std::size_t rendered_depth() const { return rendered_depth_; }
+
     /// The node this one stands for: its target if shared, else itself.
     const Node& resolved() const { return shared_ ? *target_ : *this; }
 
@@ -116,6 +127,8 @@ public:
     ~Node();
 
 private:
+    friend class Prerenderer;
+
     /// `value` as an Int payload; throws std::out_of_range above INT64_MAX.
     static std::int64_t checked_int(unsigned long long value);
     [[noreturn]] static void throw_out_of_range(unsigned long long value);
@@ -129,6 +142,8 @@ private:
     // separate members took, which halves the memory of a 100,000-task document's tree.
     Kind kind_ = Kind::Null;
     bool shared_ = false;
+    std::uint8_t rendered_ = 0;  // 1 + Format for a rendered String node, else 0
+    std::uint32_t rendered_depth_ = 0;
     union {
         std::int64_t int_;
         double float_;
@@ -176,6 +191,8 @@ inline void Node::destroy() noexcept {
 inline void Node::take(Node&& other) noexcept {
     kind_ = other.kind_;
     shared_ = other.shared_;
+    rendered_ = other.rendered_;
+    rendered_depth_ = other.rendered_depth_;
     if (shared_) {
         new (&target_) std::shared_ptr<const Node>(std::move(other.target_));
     } else if (kind_ == Kind::String) {
@@ -248,6 +265,9 @@ inline std::int64_t Node::checked_int(unsigned long long value) {
 struct WriteOptions {
     /// Write map keys in byte order instead of insertion order (what the kfp SDK writes).
     bool sort_keys = false;
+    /// About how many bytes the document will take, if known: a large output's buffer then
+    /// starts that big instead of doubling (and copying) its way there.
+    std::size_t expected_size = 0;
 };
 
 /// Appends `node` as a block-style YAML document (no `---`, ends with a newline).
@@ -267,6 +287,39 @@ void append_json(std::string& out, const Node& node, const WriteOptions& options
 
 /// `append_json` into a fresh string.
 std::string to_json(const Node& node, const WriteOptions& options = {});
+
+/// Writes parts of a document while the rest is still being built, so that a large document
+/// never holds its whole tree: a 100,000-task pipeline's tree is several times the size of its
+/// text, and on machines where first touching memory is slow that size is most of the cost.
+/// One Prerenderer keeps what the writer would (the text of shared nodes), so each part is the
+/// exact text `append_yaml`/`append_json` would write in its place, given the same options.
+///
+/// @code
+/// doc::Prerenderer pre(doc::Format::Yaml, {.sort_keys = true});
+/// tasks.set(name, pre.render(std::move(task), 3));  // root: dag: tasks: <name>: ...
+/// @endcode
+class Prerenderer {
+public:
+    Prerenderer(Format format, const WriteOptions& options);
+    ~Prerenderer();
+    Prerenderer(const Prerenderer&) = delete;
+    Prerenderer& operator=(const Prerenderer&) = delete;
+
+    /// `value` as a rendered node, for the value of a map entry `depth` maps deep (the keys of
+    /// the document's top-level map are at depth 0; no sequence may lie on the way). A writer
+    /// copies its text there and throws std::logic_error anywhere else. Anything but a
+    /// non-empty, unshared map is returned as it is.
+    Node render(Node value, std::size_t depth);
+    /// Bytes of text rendered so far.
+    std::size_t bytes() const { return bytes_; }
+
+    struct Writer;
+
+private:
+    Format format_;
+    std::unique_ptr<Writer> writer_;
+    std::size_t bytes_ = 0;
+};
 
 /// Formats a double as the shortest text that reads back to the same value, always with a `.`
 /// or exponent (so `2.0`, not `2`), as Python's repr does. NaN and infinities are `.nan`, `.inf`,

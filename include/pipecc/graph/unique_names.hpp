@@ -20,12 +20,19 @@ class UniqueNames {
 public:
     /// Returns `base` or the first free `base-N`, and marks it taken.
     std::string claim(const std::string& base) {
-        std::string name = base;
+        // One look-up per candidate (insert, not count then insert): on 100,000 names each
+        // look-up is a cache miss. After its first claim `base` itself is always taken.
         std::uint32_t& next = next_suffix_[base];
-        if (next == 0) next = 2;
-        while (taken_.count(name)) name = base + "-" + std::to_string(next++);
-        taken_.insert(name);
-        return name;
+        if (next == 0) {
+            next = 2;
+            if (taken_.insert(base).second) return base;
+        }
+        for (;;) {
+            std::string name = base;
+            name += '-';
+            name += std::to_string(next++);
+            if (taken_.insert(name).second) return name;
+        }
     }
     /// Marks `name` taken without renaming it; returns false if it already was.
     bool take(const std::string& name) { return taken_.insert(name).second; }

@@ -16,6 +16,9 @@ namespace {
 using namespace graph;
 using doc::Node;
 
+// Keys in byte order, as the kfp SDK writes them.
+constexpr doc::WriteOptions kWriteOptions{.sort_keys = true};
+
 std::string_view parameter_type(Type t) {
     switch (t) {
         case Type::String:
@@ -980,6 +983,19 @@ Node scope_task(Scope& scope, std::string condition, Node iterator, bool over_ar
 
 // What the root and every nested pipeline share: one namespace of components and executors.
 struct Emission {
+    // Map-entry depths of what `part` renders: a components or executors entry, and a task of
+    // the root DAG or of a component's DAG.
+    static constexpr std::size_t kComponentDepth = 1;
+    static constexpr std::size_t kExecutorDepth = 2;
+    static constexpr std::size_t kRootTaskDepth = 3;
+    static constexpr std::size_t kComponentTaskDepth = 4;
+
+    // With prerendering, `value` as text for its place `depth` maps deep; else `value`.
+    Node part(Node value, std::size_t depth) {
+        return prerenderer ? prerenderer->render(std::move(value), depth) : value;
+    }
+
+    std::optional<doc::Prerenderer> prerenderer;
     // Parts of a component, built once for every task of every pipeline that uses it.
     std::unordered_map<const void*, ComponentParts> parts;
     Node components = Node::map();
@@ -1038,11 +1054,13 @@ void add_pipeline_outputs(Context& ctx, Node& dag, Node& component) {
 
 // Emits pipeline `g` as a DAG component (`root`, or a nested pipeline's `comp-…`): its tasks'
 // components and executors go into `em`, then the components of the pipelines it nests.
-Node emit_dag(Emission& em, const Graph& g) {
+Node emit_dag(Emission& em, const Graph& g, bool top) {
     Node& components = em.components;
     Context ctx{g};
     ctx.has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
     make_scopes(ctx, em.names);
+    // The root DAG's tasks are `root: dag: tasks:`; all others sit in a component's DAG.
+    const auto task_depth = [top](int scope) { return top && scope == 0 ? Emission::kRootTaskDepth : Emission::kComponentTaskDepth; };
     ctx.scopes[ctx.body].tasks.entries().reserve(g.tasks.size());
 
     // Like the kfp SDK, every task gets its own component and executor: comp-x, comp-x-2, ...
@@ -1059,7 +1077,8 @@ Node emit_dag(Emission& em, const Graph& g) {
         if (t.hook == Hook::None) {
             for (TaskId d : t.deps) add_dependency(ctx, t, g.tasks[d], deps);
         }
-        ctx.scopes[ctx.scope_of(t)].tasks.set(t.name, task_spec(ctx, t, comp_name, deps));
+        const int scope = ctx.scope_of(t);
+        ctx.scopes[scope].tasks.set(t.name, em.part(task_spec(ctx, t, comp_name, deps), task_depth(scope)));
         if (c.pipeline) {
             nested.emplace_back(c.pipeline.get(), comp_name);
             continue;
@@ -1071,8 +1090,8 @@ Node emit_dag(Emission& em, const Graph& g) {
         comp.set("executorLabel", exec_name);
         if (!parts.inputs.is_null()) comp.set("inputDefinitions", parts.inputs);
         if (!parts.outputs.is_null()) comp.set("outputDefinitions", parts.outputs);
-        components.set(comp_name, std::move(comp));
-        em.executors.set(exec_name, c.importer ? importer_executor(c, t) : executor(c, parts, t));
+        components.set(comp_name, em.part(std::move(comp), Emission::kComponentDepth));
+        em.executors.set(exec_name, em.part(c.importer ? importer_executor(c, t) : executor(c, parts, t), Emission::kExecutorDepth));
         if (Node k8s = kubernetes_config(t); !k8s.empty()) em.k8s_executors.set(exec_name, std::move(k8s));
     }
 
@@ -1116,16 +1135,17 @@ Node emit_dag(Emission& em, const Graph& g) {
     }
     for (std::size_t s = ctx.scopes.size(); s-- > 1;) {
         Scope& scope = ctx.scopes[s];
-        components.set(scope.component, scope_component(ctx, scope, static_cast<int>(s) == ctx.body && ctx.has_hooks));
+        components.set(scope.component, em.part(scope_component(ctx, scope, static_cast<int>(s) == ctx.body && ctx.has_hooks),
+                                                Emission::kComponentDepth));
         const Group& group = g.groups[scope.group];
         Node task = scope_task(scope, std::move(conditions[s]), std::move(iterators[s]), is_artifact(group.item_type),
                                group.parallelism);
-        ctx.scopes[scope.parent].tasks.set(scope.task_name, std::move(task));
+        ctx.scopes[scope.parent].tasks.set(scope.task_name, em.part(std::move(task), task_depth(scope.parent)));
     }
     dag.set("tasks", std::move(ctx.scopes[0].tasks));
     root.set("dag", std::move(dag));
     if (Node in = port_definitions(g.params); !in.is_null()) root.set("inputDefinitions", std::move(in));
-    for (const auto& [sub, name] : nested) components.set(name, emit_dag(em, *sub));
+    for (const auto& [sub, name] : nested) components.set(name, em.part(emit_dag(em, *sub, false), Emission::kComponentDepth));
     return root;
 }
 
@@ -1143,16 +1163,18 @@ std::size_t emitted_tasks(const Graph& g) {
 
 Documents emit(const Graph& g, const Options& options) {
     Emission em;
+    if (options.prerender) em.prerenderer.emplace(*options.prerender, kWriteOptions);
     const std::size_t tasks = emitted_tasks(g);
     em.names.reserve(tasks);
     em.components.entries().reserve(tasks);
     em.executors.entries().reserve(tasks);
-    Node root = emit_dag(em, g);
+    Node root = emit_dag(em, g, true);
     Node info = Node::map().set("name", g.name);
     if (!g.display_name.empty()) info.set("displayName", g.display_name);
     if (!g.description.empty()) info.set("description", g.description);
 
     Documents out;
+    if (em.prerenderer) out.rendered_bytes = em.prerenderer->bytes();
     out.pipeline_spec = Node::map();
     if (!em.components.empty()) out.pipeline_spec.set("components", std::move(em.components));
     if (!g.pipeline_root.empty()) out.pipeline_spec.set("defaultPipelineRoot", g.pipeline_root);
@@ -1189,11 +1211,11 @@ std::string render_yaml(const Graph& g, const Documents& d) {
             out += "\n";
         }
     }
-    const doc::WriteOptions sorted{.sort_keys = true};
-    doc::append_yaml(out, d.pipeline_spec, sorted);
+    // The parts not prerendered (keys, the skeleton) add a few percent.
+    doc::append_yaml(out, d.pipeline_spec, {.sort_keys = true, .expected_size = d.rendered_bytes + d.rendered_bytes / 8});
     if (!d.platform_spec.is_null()) {
         out += "---\n";
-        doc::append_yaml(out, d.platform_spec, sorted);
+        doc::append_yaml(out, d.platform_spec, kWriteOptions);
     }
     return out;
 }
@@ -1209,7 +1231,7 @@ std::string render_json(const Graph& g, const Documents& d) {
                     "use --format yaml, or pass the schedule to your deploy step",
                     Where{.pipeline = g.name});
     }
-    return doc::to_json(d.pipeline_spec, {.sort_keys = true});
+    return doc::to_json(d.pipeline_spec, {.sort_keys = true, .expected_size = d.rendered_bytes + d.rendered_bytes / 8});
 }
 
 }  // namespace pipecc::kfp

@@ -116,25 +116,10 @@ private:
     detail::OutputGrowth growth_;
 };
 
-class JsonPrerenderer final : public Prerenderer::Writer {
-public:
-    explicit JsonPrerenderer(const WriteOptions& options) : writer_(text_, options) {}
-
-    std::string render(const Node& map, std::size_t depth) override {
-        text_.clear();
-        writer_.write_entry_value(map, detail::json_map_indent(depth));
-        return std::string(text_);  // sized to fit, unlike `text_`
-    }
-
-private:
-    std::string text_;
-    JsonWriter writer_;
-};
-
 }  // namespace
 
 std::unique_ptr<Prerenderer::Writer> detail::json_prerenderer(const WriteOptions& options) {
-    return std::make_unique<JsonPrerenderer>(options);
+    return std::make_unique<detail::PrerendererFor<JsonWriter>>(options);
 }
 
 void append_json(std::string& out, const Node& node, const WriteOptions& options) {

@@ -287,10 +287,9 @@ void append_document(std::string& out, const Node& node, const WriteOptions& opt
     }
 }
 
-/// Column of the keys of a map that is the value of an entry `depth` maps deep, as the YAML
-/// writer indents it (the JSON writer's keys sit one level further in, inside the braces).
-constexpr std::size_t yaml_map_indent(std::size_t depth) { return 2 * depth + 2; }
-constexpr std::size_t json_map_indent(std::size_t depth) { return 2 * depth + 2; }
+/// The indentation both writers give the keys of a map that is the value of an entry `depth`
+/// maps deep.
+constexpr std::size_t map_indent(std::size_t depth) { return 2 * depth + 2; }
 
 /// Throws std::logic_error unless rendered node `v` was written in `format` for the value of an
 /// entry `depth` maps deep.
@@ -314,5 +313,27 @@ struct Prerenderer::Writer {
     /// The text of non-empty map `map` as the value of an entry `depth` maps deep.
     virtual std::string render(const Node& map, std::size_t depth) = 0;
 };
+
+namespace detail {
+
+/// A `Prerenderer::Writer` over writer `W` of one format, which writes into the string it is
+/// given and keeps its cache of shared nodes' text from part to part.
+template <class W>
+class PrerendererFor final : public Prerenderer::Writer {
+public:
+    explicit PrerendererFor(const WriteOptions& options) : writer_(text_, options) {}
+
+    std::string render(const Node& map, std::size_t depth) override {
+        text_.clear();
+        writer_.write_entry_value(map, map_indent(depth));
+        return std::string(text_);  // sized to fit, unlike `text_`
+    }
+
+private:
+    std::string text_;
+    W writer_;
+};
+
+}  // namespace detail
 
 }  // namespace pipecc::doc

@@ -468,25 +468,10 @@ private:
     std::unordered_map<Place, std::string, PlaceHash> rendered_;
 };
 
-class YamlPrerenderer final : public Prerenderer::Writer {
-public:
-    explicit YamlPrerenderer(const WriteOptions& options) : writer_(text_, options) {}
-
-    std::string render(const Node& map, std::size_t depth) override {
-        text_.clear();
-        writer_.write_entry_value(map, detail::yaml_map_indent(depth));
-        return std::string(text_);  // sized to fit, unlike `text_`
-    }
-
-private:
-    std::string text_;
-    YamlWriter writer_;
-};
-
 }  // namespace
 
 std::unique_ptr<Prerenderer::Writer> detail::yaml_prerenderer(const WriteOptions& options) {
-    return std::make_unique<YamlPrerenderer>(options);
+    return std::make_unique<detail::PrerendererFor<YamlWriter>>(options);
 }
 
 void append_yaml(std::string& out, const Node& node, const WriteOptions& options) {

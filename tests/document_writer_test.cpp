@@ -314,6 +314,27 @@ TEST_CASE("prerendered parts render exactly as the tree they replace, and only i
     CHECK_THROWS_AS(to_json(json.render(task(0), 0)), std::logic_error);
 }
 
+TEST_CASE("prerendered parts outlive their Prerenderer, in documents of any size", "[document]") {
+    // 6,000 parts of ~1 KB: past the store's small blocks, into its huge-page ones.
+    const std::string long_text(1000, 'x');
+    Node tree = Node::map();
+    Node parts = Node::map();
+    {
+        Prerenderer yaml(Format::Yaml, {});
+        for (int i = 0; i < 6000; ++i) {
+            Node task = Node::map().set("text", long_text).set("i", i);
+            tree.set("t" + std::to_string(i), task);
+            parts.set("t" + std::to_string(i), yaml.render(std::move(task), 0));
+        }
+        CHECK(yaml.bytes() > (std::size_t{6} << 20) - (std::size_t{1} << 20));
+    }
+    const Node copy = parts;  // copies share the text
+    CHECK(copy == parts);
+    CHECK(parts.find("t5999")->rendered_text().ends_with("i: 5999\n"));
+    CHECK(parts.find("t5999")->as_string().empty());
+    CHECK(to_yaml(copy) == to_yaml(tree));
+}
+
 TEST_CASE("Node copies and moves keep the payload, also from inside itself", "[document]") {
     Node n = Node::map().set("child", Node::seq({"a", 2, Node::map().set("k", 2.5)}));
     const Node original = n;

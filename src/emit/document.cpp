@@ -33,6 +33,8 @@ Node::Node(const Node& other) : int_(0) {
     rendered_depth_ = other.rendered_depth_;
     if (shared_) {
         new (&target_) std::shared_ptr<const Node>(other.target_);
+    } else if (rendered_ != 0) {
+        new (&rendered_text_) RenderedText(other.rendered_text_);
     } else if (kind_ == Kind::String) {
         new (&str_) std::string(other.str_);
     } else if (kind_ == Kind::Map) {
@@ -128,7 +130,7 @@ bool operator==(const Node& shared_a, const Node& shared_b) {
         case Node::Kind::Bool:
         case Node::Kind::Int: return a.int_ == b.int_;
         case Node::Kind::Float: return same_float(a.float_, b.float_);
-        case Node::Kind::String: return a.str_ == b.str_;
+        case Node::Kind::String: return a.rendered_ != 0 ? a.rendered_text() == b.rendered_text() : a.str_ == b.str_;
         case Node::Kind::Seq: return a.items_ == b.items_;
         case Node::Kind::Map:
             // Order matters: it is part of what the writers produce.

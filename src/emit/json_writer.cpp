@@ -38,7 +38,7 @@ private:
             // A map entry's value: its key is at `indent`, which is the rendered map's brace.
             if (indent < 2) throw std::logic_error("doc::Node: a rendered node outside a map entry's value");
             detail::check_rendered(node, Format::Json, (indent - 2) / 2);
-            out_ += node.as_string();
+            out_ += node.rendered_text();
             return;
         }
         switch (node.kind()) {

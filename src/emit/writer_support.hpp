@@ -18,9 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "huge_pages.hpp"
 
 namespace pipecc::doc::detail {
 
@@ -202,14 +200,11 @@ private:
 
 /// Grows a writer's output. Small documents grow as std::string grows them. Once an output
 /// reaches `kLargeOutput`, it moves to a buffer of at least `kLargeCapacity` (fresh mapped memory:
-/// glibc maps anything above its largest mmap threshold, 32 MiB), advised to use huge pages. On
-/// the build VM each first-touch 4 KiB page fault costs ~12 us (3 ms a MiB), which made faulting
-/// in a document cost more than writing it; a 2 MiB huge page costs one fault (~0.1 ms). The
-/// capacity is sized so that glibc maps a whole number of huge pages, which Linux (6.7 and later)
-/// places on a huge-page boundary: then the buffer is huge pages from its first byte. Elsewhere,
-/// the part before the first boundary can only have small pages, so those are faulted in ahead
-/// of the writer, `kPrefault` bytes at a time, with one madvise call each. Capacity never touched
-/// costs address space only. (Sizing the buffer up front by walking the whole tree measured 25%
+/// glibc maps anything above its largest mmap threshold, 32 MiB) on huge pages (huge_pages.hpp).
+/// Where the buffer is not on a huge-page boundary, the part before the first boundary can only
+/// have small pages, so those are faulted in ahead of the writer, `kPrefault` bytes at a time,
+/// with one madvise call each (far cheaper than a fault each). Capacity never touched costs
+/// address space only. (Sizing the buffer up front by walking the whole tree measured 25%
 /// slower; `WriteOptions::expected_size` is a size the caller already knows, such as the text a
 /// Prerenderer wrote, which saves faulting in and copying a 64 MiB buffer on a 100k-task IR.)
 class OutputGrowth {
@@ -237,43 +232,16 @@ public:
     }
 
 private:
-    static constexpr std::uintptr_t kPage = 4096;
-    static constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
-#ifdef MADV_COLLAPSE
-    static constexpr int kMadvCollapse = MADV_COLLAPSE;
-#else
-    static constexpr int kMadvCollapse = 25;  // Linux's value; glibc 2.36's headers predate it
-#endif
-
     std::uintptr_t address(std::size_t offset) const { return reinterpret_cast<std::uintptr_t>(out_.data()) + offset; }
-
-    /// A capacity near `wanted` whose buffer glibc maps as a whole number of huge pages: the
-    /// mapped chunk adds its 16-byte header and std::string its terminator.
-    static std::size_t huge_page_capacity(std::size_t wanted) {
-        constexpr std::size_t kChunkOverhead = 32;
-        return ((wanted + kHugePage - 1) & ~(kHugePage - 1)) - kChunkOverhead;
-    }
 
     void grow() {
         std::string bigger;
         bigger.reserve(huge_page_capacity(std::max({2 * out_.capacity(), kLargeCapacity, expected_size_ + kOutputRoom})));
         expected_size_ = 0;  // a guess: past it, grow by doubling
         buffer_ = bigger.data();
-        prefaulted_ = huge_begin_ = 0;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-        const std::uintptr_t first_page = reinterpret_cast<std::uintptr_t>(buffer_) & ~(kPage - 1);
-        huge_begin_ = (first_page + kHugePage - 1) & ~(kHugePage - 1);
-        const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(buffer_) + bigger.capacity()) & ~(kHugePage - 1);
-        // Advice only: if the kernel declines, the buffer just uses small pages.
-        if (end > huge_begin_) madvise(reinterpret_cast<void*>(first_page), end - first_page, MADV_HUGEPAGE);
-        // glibc wrote the chunk header into the first page already, so the first huge page can no
-        // longer come from a fault; collapsing it makes it one (Linux 6.1 and later).
-        if (huge_begin_ == first_page && end > huge_begin_ &&
-            madvise(reinterpret_cast<void*>(first_page), kHugePage, kMadvCollapse) != 0) {
-            huge_begin_ += kHugePage;
-        }
-        prefaulted_ = first_page;
-#endif
+        // Advised before the copy touches it, so that its first huge page can be one.
+        huge_begin_ = advise_huge_pages(buffer_, bigger.capacity());
+        prefaulted_ = reinterpret_cast<std::uintptr_t>(buffer_) & ~(kPageBytes - 1);
         bigger += out_;
         out_.swap(bigger);
     }
@@ -291,7 +259,7 @@ private:
     std::size_t expected_size_;
     const char* buffer_ = nullptr;   // the buffer `grow` made, which the two below describe
     std::uintptr_t prefaulted_ = 0;  // small pages below this are faulted in
-    std::uintptr_t huge_begin_ = 0;  // the first huge-page boundary in the buffer
+    std::uintptr_t huge_begin_ = 0;  // where huge pages can begin in the buffer
 };
 
 /// Appends the document `Writer(out, options).write_document(node)` writes; if that throws,
@@ -330,8 +298,9 @@ namespace pipecc::doc {
 /// What `Prerenderer` renders with: one writer of the format, kept for all its parts.
 struct Prerenderer::Writer {
     virtual ~Writer() = default;
-    /// The text of non-empty map `map` as the value of an entry `depth` maps deep.
-    virtual std::string render(const Node& map, std::size_t depth) = 0;
+    /// The text of non-empty map `map` as the value of an entry `depth` maps deep, valid until
+    /// the next call.
+    virtual std::string_view render(const Node& map, std::size_t depth) = 0;
 };
 
 namespace detail {
@@ -343,10 +312,10 @@ class PrerendererFor final : public Prerenderer::Writer {
 public:
     explicit PrerendererFor(const WriteOptions& options) : writer_(text_, options) {}
 
-    std::string render(const Node& map, std::size_t depth) override {
+    std::string_view render(const Node& map, std::size_t depth) override {
         text_.clear();
         writer_.write_entry_value(map, map_indent(depth));
-        return std::string(text_);  // sized to fit, unlike `text_`
+        return text_;
     }
 
 private:

@@ -295,7 +295,7 @@ private:
         if (v.is_rendered()) {
             detail::check_rendered(v, Format::Yaml, indent / 2);
             out_ += ":\n";
-            out_ += v.as_string();
+            out_ += v.rendered_text();
         } else if (v.is_map() && !v.empty()) {
             out_ += ":\n";
             write_once(v, indent + 2, Form::Block, [&] { write_map(v, indent + 2, false); });

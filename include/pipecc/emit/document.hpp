@@ -18,6 +18,10 @@
 
 namespace pipecc::doc {
 
+namespace detail {
+class TextStore;
+}
+
 /// The text formats the writers produce.
 enum class Format : std::uint8_t { Yaml, Json };
 
@@ -69,8 +73,10 @@ public:
     /// True for a node made by `shared`.
     bool is_shared() const { return shared_; }
     /// True for a node made by `Prerenderer::render`: a map already written as text, which
-    /// reads as a String node holding that text.
+    /// reads as a String node whose text is `rendered_text()` (`as_string()` is empty).
     bool is_rendered() const { return rendered_ != 0; }
+    /// For a rendered node: its text; else empty.
+    std::string_view rendered_text() const;
     /// For a rendered node: the format it was written in, and the depth of the map entry whose
     /// value it is (see `Prerenderer::render`).
     Format rendered_format() const { return static_cast<Format>(rendered_ - 1); }
@@ -144,10 +150,16 @@ private:
     bool shared_ = false;
     std::uint8_t rendered_ = 0;  // 1 + Format for a rendered String node, else 0
     std::uint32_t rendered_depth_ = 0;
+    /// A rendered node's payload: its text, in a store that the node keeps alive.
+    struct RenderedText {
+        std::string_view text;
+        std::shared_ptr<const void> store;
+    };
     union {
         std::int64_t int_;
         double float_;
         std::string str_;
+        RenderedText rendered_text_;
         std::vector<Entry> entries_;
         std::vector<Node> items_;
         std::shared_ptr<const Node> target_;
@@ -178,6 +190,8 @@ inline Node::~Node() { destroy(); }
 inline void Node::destroy() noexcept {
     if (shared_) {
         target_.~shared_ptr();
+    } else if (rendered_ != 0) {
+        rendered_text_.~RenderedText();
     } else if (kind_ == Kind::String) {
         str_.~basic_string();
     } else if (kind_ == Kind::Map) {
@@ -195,6 +209,8 @@ inline void Node::take(Node&& other) noexcept {
     rendered_depth_ = other.rendered_depth_;
     if (shared_) {
         new (&target_) std::shared_ptr<const Node>(std::move(other.target_));
+    } else if (rendered_ != 0) {
+        new (&rendered_text_) RenderedText(std::move(other.rendered_text_));
     } else if (kind_ == Kind::String) {
         new (&str_) std::string(std::move(other.str_));
     } else if (kind_ == Kind::Map) {
@@ -231,7 +247,11 @@ inline double Node::as_float() const {
 inline const std::string& Node::as_string() const {
     static const std::string none;
     const Node& n = resolved();
-    return n.kind_ == Kind::String ? n.str_ : none;
+    return n.kind_ == Kind::String && n.rendered_ == 0 ? n.str_ : none;
+}
+inline std::string_view Node::rendered_text() const {
+    const Node& n = resolved();
+    return n.rendered_ != 0 ? n.rendered_text_.text : std::string_view{};
 }
 inline const std::vector<Node::Entry>& Node::entries() const {
     static const std::vector<Entry> none;
@@ -318,6 +338,8 @@ public:
 private:
     Format format_;
     std::unique_ptr<Writer> writer_;
+    /// The text of the parts, kept alive by the nodes that show it.
+    std::shared_ptr<detail::TextStore> store_;
     std::size_t bytes_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -177,6 +178,16 @@ int main(int argc, char** argv) {
     }
 #endif
 
+#ifdef __GLIBC__
+    // Each run starts on a warm heap: the memory earlier runs freed, still faulted in (unless
+    // --cold). glibc's defaults would hand part of it back to the kernel at the end of a run,
+    // and which part depends on where the run's last blocks fell: the same compile measured 10
+    // or 280 page faults a run (~12 us each here), and from one build to the next. Fixed
+    // thresholds take that luck out: blocks under 32 MiB (the most glibc's own rule reaches)
+    // come from the heap, and the heap is never trimmed.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+#endif
     const Settings settings{runs, clocks.at(clock_name), cold};
 
     // Ascending N makes each line's peak RSS that of the largest pipeline so far.

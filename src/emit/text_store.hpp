@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "huge_pages.hpp"
+#include "support/huge_pages.hpp"
 
 namespace pipecc::doc::detail {
 
@@ -71,10 +71,10 @@ private:
             free_ = block.get();
             small_blocks_.push_back(std::move(block));
         } else {
-            size = huge_page_capacity(std::max(need, kLargeBlock) + 32);  // at least `need`
+            size = pipecc::detail::huge_page_capacity(std::max(need, kLargeBlock) + 32);  // at least `need`
             block = std::make_unique_for_overwrite<char[]>(size);
             free_ = block.get();
-            advise_huge_pages(free_, size);
+            pipecc::detail::advise_huge_pages(free_, size);
             large_blocks_.push_back(std::move(block));
         }
         room_ = size;

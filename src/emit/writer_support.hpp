@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "huge_pages.hpp"
+#include "support/huge_pages.hpp"
 
 namespace pipecc::doc::detail {
 
@@ -236,12 +236,12 @@ private:
 
     void grow() {
         std::string bigger;
-        bigger.reserve(huge_page_capacity(std::max({2 * out_.capacity(), kLargeCapacity, expected_size_ + kOutputRoom})));
+        bigger.reserve(pipecc::detail::huge_page_capacity(std::max({2 * out_.capacity(), kLargeCapacity, expected_size_ + kOutputRoom})));
         expected_size_ = 0;  // a guess: past it, grow by doubling
         buffer_ = bigger.data();
         // Advised before the copy touches it, so that its first huge page can be one.
-        huge_begin_ = advise_huge_pages(buffer_, bigger.capacity());
-        prefaulted_ = reinterpret_cast<std::uintptr_t>(buffer_) & ~(kPageBytes - 1);
+        huge_begin_ = pipecc::detail::advise_huge_pages(buffer_, bigger.capacity());
+        prefaulted_ = reinterpret_cast<std::uintptr_t>(buffer_) & ~(pipecc::detail::kPageBytes - 1);
         bigger += out_;
         out_.swap(bigger);
     }

@@ -10,6 +10,7 @@
 
 #include "pipecc/emit/document.hpp"
 #include "pipecc/graph/expr.hpp"
+#include "pipecc/graph/large_array.hpp"
 #include "pipecc/graph/pod_settings.hpp"
 #include "pipecc/graph/types.hpp"
 
@@ -184,7 +185,7 @@ struct Graph {
     /// What the pipeline returns: a nested pipeline's task outputs, and root outputs on KFP.
     std::vector<Output> outputs{};
     std::vector<Component> components{};
-    std::vector<Task> tasks{};
+    std::vector<Task, LargeArrayAllocator<Task>> tasks{};
     /// groups[0] is the body; the others are conditions and branches.
     std::vector<Group> groups{Group{}};
     std::optional<Schedule> schedule{};

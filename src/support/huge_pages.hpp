@@ -1,5 +1,5 @@
 #pragma once
-/// Private to src/emit: large buffers backed by 2 MiB pages. On the build VM each first-touch
+/// Private to src/: large buffers backed by 2 MiB pages. On the build VM each first-touch
 /// fault of a 4 KiB page costs ~12 us (3 ms a MiB), more than writing the text into it; a huge
 /// page costs one fault (~0.1 ms for 2 MiB).
 
@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #endif
 
-namespace pipecc::doc::detail {
+namespace pipecc::detail {
 
 inline constexpr std::uintptr_t kPageBytes = 4096;
 inline constexpr std::uintptr_t kHugePageBytes = std::uintptr_t{2} << 20;
@@ -50,4 +50,4 @@ inline std::uintptr_t advise_huge_pages(const char* data, std::size_t capacity) 
     return huge_begin;
 }
 
-}  // namespace pipecc::doc::detail
+}  // namespace pipecc::detail

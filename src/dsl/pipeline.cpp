@@ -186,6 +186,9 @@ Task& Task::timeout(std::chrono::seconds limit) {
 Pipeline::Pipeline(std::string name) : state_(std::make_shared<detail::PipelineState>()) {
     state_->graph.id = state_.get();
     state_->graph.name = std::move(name);
+    // Growing 1, 2, 4, 8 moved each (464-byte) task three times in the small pipelines that
+    // nesting makes many of.
+    state_->graph.tasks.reserve(8);
 }
 
 Pipeline& Pipeline::description(std::string text) {

@@ -97,7 +97,7 @@ Node& Node::set(std::string key, Node value) & {
     // Most maps an emitter builds have two to four entries; growing 1, 2, 4 moved every entry
     // twice and cost three allocations.
     if (entries_.empty()) entries_.reserve(4);
-    entries_.emplace_back(Entry{std::move(key), std::move(value)});
+    entries_.emplace_back(std::move(key), std::move(value));
     return *this;
 }
 

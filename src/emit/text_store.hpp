@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "support/huge_pages.hpp"
@@ -22,6 +23,13 @@ namespace pipecc::doc::detail {
 /// @endcode
 class TextStore {
 public:
+    TextStore() = default;
+    TextStore(const TextStore&) = delete;
+    TextStore& operator=(const TextStore&) = delete;
+    ~TextStore() {
+        for (const auto& [data, size] : large_blocks_) pipecc::detail::unmap_huge_pages(data, size);
+    }
+
     /// Copies `text` in; the view stays valid while the store lives.
     std::string_view add(std::string_view text) {
         if (text.size() > room_) new_block(text.size());
@@ -32,56 +40,29 @@ public:
         return {at, text.size()};
     }
 
-    TextStore() = default;
-    TextStore(const TextStore&) = delete;
-    TextStore& operator=(const TextStore&) = delete;
-    ~TextStore() {
-        for (auto& block : small_blocks_) {
-            if (spare_small_blocks().size() < kSmallBlocks) spare_small_blocks().push_back(std::move(block));
-        }
-    }
-
 private:
-    using Block = std::unique_ptr<char[]>;
-
-    // The first blocks are small ones, and a thread keeps those of the last store for the next:
-    // freed at the top of the heap, glibc would hand them back to the kernel, and each compile of
-    // a small document would fault them in again. Past `kSmallBlocks` of them the text goes into
-    // huge-page blocks.
+    // A small document's text stays in a few heap blocks; past `kSmallBlocks` of them, the text
+    // goes into blocks mapped on huge pages.
     static constexpr std::size_t kSmallBlock = std::size_t{64} << 10;
     static constexpr std::size_t kSmallBlocks = 32;
     static constexpr std::size_t kLargeBlock = std::size_t{32} << 20;
 
-    static std::vector<Block>& spare_small_blocks() {
-        thread_local std::vector<Block> spare;
-        return spare;
-    }
-
     void new_block(std::size_t need) {
-        Block block;
-        std::size_t size = kSmallBlock;
         if (small_blocks_.size() < kSmallBlocks && need <= kSmallBlock) {
-            auto& spare = spare_small_blocks();
-            if (spare.empty()) {
-                block = std::make_unique_for_overwrite<char[]>(size);
-            } else {
-                block = std::move(spare.back());
-                spare.pop_back();
-            }
-            free_ = block.get();
-            small_blocks_.push_back(std::move(block));
+            small_blocks_.push_back(std::make_unique_for_overwrite<char[]>(kSmallBlock));
+            free_ = small_blocks_.back().get();
+            room_ = kSmallBlock;
         } else {
-            size = pipecc::detail::huge_page_capacity(std::max(need, kLargeBlock) + 32);  // at least `need`
-            block = std::make_unique_for_overwrite<char[]>(size);
-            free_ = block.get();
-            pipecc::detail::advise_huge_pages(free_, size);
-            large_blocks_.push_back(std::move(block));
+            const std::size_t size = pipecc::detail::huge_mapping_size(std::max(need, kLargeBlock));
+            large_blocks_.reserve(large_blocks_.size() + 1);  // so that the push cannot throw
+            free_ = static_cast<char*>(pipecc::detail::map_huge_pages(size));
+            large_blocks_.emplace_back(free_, size);
+            room_ = size;
         }
-        room_ = size;
     }
 
-    std::vector<Block> small_blocks_;
-    std::vector<Block> large_blocks_;
+    std::vector<std::unique_ptr<char[]>> small_blocks_;
+    std::vector<std::pair<char*, std::size_t>> large_blocks_;
     char* free_ = nullptr;
     std::size_t room_ = 0;
 };

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -48,6 +50,39 @@ inline std::uintptr_t advise_huge_pages(const char* data, std::size_t capacity) 
     }
 #endif
     return huge_begin;
+}
+
+/// The size `map_huge_pages(bytes)` maps: a whole number of huge pages.
+inline std::size_t huge_mapping_size(std::size_t bytes) {
+    return (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+}
+
+/// At least `bytes` of fresh memory of its own, advised to use huge pages before anything
+/// touches it, so that every page of it can come from a huge-page fault (malloc would write its
+/// header into the first page first). Throws std::bad_alloc. Free with `unmap_huge_pages`.
+inline void* map_huge_pages(std::size_t bytes) {
+#if defined(__linux__)
+    const std::size_t size = huge_mapping_size(bytes);
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+    madvise(p, size, MADV_HUGEPAGE);  // advice only
+#endif
+    return p;
+#else
+    void* p = std::malloc(bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+#endif
+}
+
+/// Frees what `map_huge_pages(bytes)` returned.
+inline void unmap_huge_pages(void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(__linux__)
+    munmap(p, huge_mapping_size(bytes));
+#else
+    std::free(p);
+#endif
 }
 
 }  // namespace pipecc::detail

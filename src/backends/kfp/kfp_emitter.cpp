@@ -1150,7 +1150,7 @@ Node emit_dag(Emission& em, const Graph& g, bool top) {
 }
 
 // How many tasks emitting `g` writes, with those of the pipelines it nests (each once per use):
-// every one claims a component name, so sizing for them spares growing the shared maps.
+// every one writes a component and an executor, so sizing for them spares growing those maps.
 std::size_t emitted_tasks(const Graph& g) {
     std::size_t n = g.tasks.size();
     for (const auto& t : g.tasks) {
@@ -1165,7 +1165,6 @@ Documents emit(const Graph& g, const Options& options) {
     Emission em;
     if (options.prerender) em.prerenderer.emplace(*options.prerender, kWriteOptions);
     const std::size_t tasks = emitted_tasks(g);
-    em.names.reserve(tasks);
     em.components.entries().reserve(tasks);
     em.executors.entries().reserve(tasks);
     Node root = emit_dag(em, g, true);

@@ -167,6 +167,10 @@ private:
 };
 
 struct Node::Entry {
+    /// Spelled out (rather than aggregate) so that `emplace_back(key, value)` builds an entry in
+    /// place with clang before 16 too.
+    Entry(std::string&& k, Node&& v) noexcept : key(std::move(k)), value(std::move(v)) {}
+
     std::string key;
     Node value;
 };

@@ -992,7 +992,8 @@ struct Emission {
 
     // With prerendering, `value` as text for its place `depth` maps deep; else `value`.
     Node part(Node value, std::size_t depth) {
-        return prerenderer ? prerenderer->render(std::move(value), depth) : value;
+        if (prerenderer) return prerenderer->render(std::move(value), depth);
+        return value;  // moved; in `a ? b : value` it was copied, tree and all
     }
 
     std::optional<doc::Prerenderer> prerenderer;
@@ -1191,6 +1192,16 @@ Documents emit(const Graph& g, const Options& options) {
     return out;
 }
 
+namespace {
+// The spec's write options, with its size guessed from the prerendered text: the parts not
+// prerendered (keys, the skeleton) add a few percent.
+doc::WriteOptions spec_write_options(const Documents& d) {
+    doc::WriteOptions options = kWriteOptions;
+    options.expected_size = d.rendered_bytes + d.rendered_bytes / 8;
+    return options;
+}
+}  // namespace
+
 std::string render_yaml(const Graph& g, const Documents& d) {
     std::string out = "# PIPELINE DEFINITION\n# Name: " + g.name + "\n";
     if (g.schedule) {
@@ -1210,8 +1221,7 @@ std::string render_yaml(const Graph& g, const Documents& d) {
             out += "\n";
         }
     }
-    // The parts not prerendered (keys, the skeleton) add a few percent.
-    doc::append_yaml(out, d.pipeline_spec, {.sort_keys = true, .expected_size = d.rendered_bytes + d.rendered_bytes / 8});
+    doc::append_yaml(out, d.pipeline_spec, spec_write_options(d));
     if (!d.platform_spec.is_null()) {
         out += "---\n";
         doc::append_yaml(out, d.platform_spec, kWriteOptions);
@@ -1230,7 +1240,7 @@ std::string render_json(const Graph& g, const Documents& d) {
                     "use --format yaml, or pass the schedule to your deploy step",
                     Where{.pipeline = g.name});
     }
-    return doc::to_json(d.pipeline_spec, {.sort_keys = true, .expected_size = d.rendered_bytes + d.rendered_bytes / 8});
+    return doc::to_json(d.pipeline_spec, spec_write_options(d));
 }
 
 }  // namespace pipecc::kfp

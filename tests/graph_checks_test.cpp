@@ -13,6 +13,7 @@
 
 using namespace pipecc;
 using Catch::Contains;
+using Catch::StartsWith;
 using test::check_error;
 using test::component;
 
@@ -198,6 +199,35 @@ TEST_CASE("names: task names that sanitise to the same DNS-1123 name are rejecte
     REQUIRE(e);
     CHECK_THAT(e->what(), Contains("'Train Model'") && Contains("'train-model'") &&
                               Contains("both become 'train-model'"));
+}
+
+TEST_CASE("names: of several clashes, the error names the first met in declaration order", "[checks][names]") {
+    // Sorted, the 'alpha' clash comes first; declared, the 'beta' one does.
+    Pipeline p("p");
+    for (const char* name : {"zeta", "Beta", "alpha", "beta", "Alpha", "BETA"}) p.add(component("c"), name);
+    auto e = check_error(p);
+    REQUIRE(e);
+    CHECK_THAT(e->message(), StartsWith("tasks 'Beta' and 'beta' both become 'beta'"));
+
+    Pipeline q("q");
+    for (const char* name : {"Step", "ok", "step", "STEP"}) q.add(component("c"), name);
+    e = check_error(q);
+    REQUIRE(e);
+    CHECK_THAT(e->message(), StartsWith("tasks 'Step' and 'step' both become 'step'"));
+}
+
+TEST_CASE("names: a nameless task and a clash are reported in declaration order", "[checks][names]") {
+    Pipeline clash_first("p");
+    for (const char* name : {"a", "A", "---"}) clash_first.add(component("c"), name);
+    auto e = check_error(clash_first);
+    REQUIRE(e);
+    CHECK_THAT(e->message(), StartsWith("tasks 'a' and 'A' both become 'a'"));
+
+    Pipeline nameless_first("p");
+    for (const char* name : {"a", "---", "A"}) nameless_first.add(component("c"), name);
+    e = check_error(nameless_first);
+    REQUIRE(e);
+    CHECK_THAT(e->message(), StartsWith("task name '---' has no letters or digits"));
 }
 
 TEST_CASE("names: task names become DNS-1123 names; display names default to the task name",

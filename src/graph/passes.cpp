@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "pipecc/error.hpp"
+#include "pipecc/graph/name_order.hpp"
 #include "pipecc/graph/time_format.hpp"
 #include "pod_settings_check.hpp"
 
@@ -154,24 +155,36 @@ void check_names(Graph& g) {
         check_ports(g, c.inputs, "component '" + c.name + "'", "input");
         check_ports(g, c.outputs, "component '" + c.name + "'", "output");
     }
-    std::unordered_map<std::string, std::string> by_sanitized;
-    by_sanitized.reserve(g.tasks.size());
-    for (auto& t : g.tasks) {
-        const std::string user_name = t.name;
-        std::string k8s = sanitize_k8s_name(user_name);
-        if (k8s.empty()) {
-            throw Error("task name '" + user_name + "' has no letters or digits", at_pipeline(g));
+    // Names that sanitise alike sort next to each other; the error names the pair a scan in
+    // declaration order meets first, as a hash set would.
+    std::vector<std::string> k8s(g.tasks.size());
+    std::vector<std::string_view> views(g.tasks.size());
+    for (std::size_t i = 0; i < g.tasks.size(); ++i) views[i] = k8s[i] = sanitize_k8s_name(g.tasks[i].name);
+    const std::vector<std::uint32_t> order = sorted_by_name(views);
+    std::size_t first_clash = g.tasks.size();
+    std::string clash_with;
+    for (std::size_t pos = 1; pos < order.size(); ++pos) {
+        const bool second_of_its_name = views[order[pos]] == views[order[pos - 1]] &&
+                                        (pos == 1 || views[order[pos - 2]] != views[order[pos - 1]]);
+        if (second_of_its_name && order[pos] < first_clash) {
+            first_clash = order[pos];
+            clash_with = g.tasks[order[pos - 1]].name;
         }
-        auto [it, inserted] = by_sanitized.emplace(k8s, user_name);
-        if (!inserted) {
-            const std::string detail = it->second == user_name
-                ? "two tasks are named '" + user_name + "'"
-                : "tasks '" + it->second + "' and '" + user_name + "' both become '" + k8s + "'";
+    }
+    for (std::size_t i = 0; i < g.tasks.size(); ++i) {
+        Task& t = g.tasks[i];
+        if (k8s[i].empty()) {
+            throw Error("task name '" + t.name + "' has no letters or digits", at_pipeline(g));
+        }
+        if (i == first_clash) {
+            const std::string detail = clash_with == t.name
+                ? "two tasks are named '" + t.name + "'"
+                : "tasks '" + clash_with + "' and '" + t.name + "' both become '" + k8s[i] + "'";
             throw Error(detail + "; give one of them another name", at_pipeline(g));
         }
         check_text(t.display_name, [&](const std::string& msg) { return Error("display name: " + msg, at_pipeline(g)); });
-        if (t.display_name.empty()) t.display_name = k8s;
-        t.name = std::move(k8s);
+        if (t.display_name.empty()) t.display_name = k8s[i];
+        t.name = std::move(k8s[i]);
     }
 }
 
@@ -856,7 +869,11 @@ std::vector<std::vector<TaskId>> condition_producers(const Graph& g) {
 void compute_order(Graph& g) {
     const std::size_t n = g.tasks.size();
     const auto group_deps = condition_producers(g);
-    auto by_name = [&g](TaskId a, TaskId b) { return g.tasks[a].name < g.tasks[b].name; };
+    std::vector<std::string_view> names;
+    names.reserve(n);
+    for (const Task& t : g.tasks) names.emplace_back(t.name);
+    const std::vector<std::uint32_t> rank = name_ranks(names);
+    auto by_name = [&rank](TaskId a, TaskId b) { return rank[a] < rank[b]; };
     std::vector<std::vector<TaskId>> dependents(n);
     std::vector<std::uint32_t> indegree(n, 0);
     for (TaskId id = 0; id < n; ++id) {

@@ -204,6 +204,21 @@ TEST_CASE("pod settings: a setter after check() leaves the checked graph as it w
     CHECK(check(p).tasks[0].pod->labels.size() == 2);
 }
 
+TEST_CASE("pod settings: requests and limits set after check() leave the checked graph as it was", "[pod]") {
+    Pipeline p("p");
+    Task t = p.add(step(), "t").cpu_request("1");
+    p.add(step(), "u");
+    const graph::Graph before = check(p);
+    t.memory_limit("2Gi").cpu_request("2");
+    CHECK(before.tasks[0].requests_and_limits().cpu_request == "1");
+    CHECK(before.tasks[0].requests_and_limits().memory_limit.empty());
+    CHECK_FALSE(before.tasks[1].resources);  // a task that sets none holds none
+    const graph::Graph after = check(p);
+    CHECK(after.tasks[0].requests_and_limits().cpu_request == "2");
+    CHECK(after.tasks[0].requests_and_limits().memory_limit == "2Gi");
+    CHECK(after.tasks[1].requests_and_limits().cpu_request.empty());
+}
+
 TEST_CASE("pod settings: what Kubernetes would refuse is a compile error naming the task", "[pod][checks]") {
     struct Bad {
         const char* what;

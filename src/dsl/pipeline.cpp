@@ -83,24 +83,24 @@ Task& Task::display_name(std::string name) {
     return *this;
 }
 Task& Task::cpu_request(std::string q) {
-    task().resources.cpu_request = std::move(q);
+    resources().cpu_request = std::move(q);
     return *this;
 }
 Task& Task::cpu_limit(std::string q) {
-    task().resources.cpu_limit = std::move(q);
+    resources().cpu_limit = std::move(q);
     return *this;
 }
 Task& Task::memory_request(std::string q) {
-    task().resources.memory_request = std::move(q);
+    resources().memory_request = std::move(q);
     return *this;
 }
 Task& Task::memory_limit(std::string q) {
-    task().resources.memory_limit = std::move(q);
+    resources().memory_limit = std::move(q);
     return *this;
 }
 Task& Task::accelerator(std::string type, std::int64_t count) {
-    task().resources.accelerator_type = std::move(type);
-    task().resources.accelerator_count = count;
+    resources().accelerator_type = std::move(type);
+    resources().accelerator_count = count;
     return *this;
 }
 Task& Task::node_selector(std::string key, std::string value) {
@@ -114,6 +114,13 @@ Task& Task::env(std::string name, std::string value) {
 Task& Task::env_from_secret(std::string name, std::string secret, std::string key) {
     task().secret_env.push_back({std::move(name), std::move(secret), std::move(key), false});
     return *this;
+}
+graph::Resources& Task::resources() const {
+    auto& slot = task().resources;
+    auto copy = slot ? std::make_shared<graph::Resources>(*slot) : std::make_shared<graph::Resources>();
+    graph::Resources& resources = *copy;
+    slot = std::move(copy);
+    return resources;
 }
 graph::PodSettings& Task::pod() const {
     auto& slot = task().pod;

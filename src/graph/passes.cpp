@@ -691,7 +691,7 @@ void check_quantity(const Graph& g, const Task& t, const std::string& what, cons
 
 // A task that runs a nested pipeline has no pod of its own: pod settings belong on its tasks.
 void check_nested_task(const Graph& g, const Task& t) {
-    const Resources& r = t.resources;
+    const Resources& r = t.requests_and_limits();
     const char* setting = !r.cpu_request.empty() || !r.cpu_limit.empty()       ? "cpu"
                         : !r.memory_request.empty() || !r.memory_limit.empty() ? "memory"
                         : !r.accelerator_type.empty()                          ? "an accelerator"
@@ -728,7 +728,7 @@ void check_settings(Graph& g) {
     constexpr double max_memory = 1e15;   // bytes: a petabyte is already absurd for one pod
     for (const auto& t : g.tasks) {
         if (g.component_of(t).pipeline) check_nested_task(g, t);
-        const Resources& r = t.resources;
+        const Resources& r = t.requests_and_limits();
         check_quantity(g, t, "cpu request", r.cpu_request, max_cpu);
         check_quantity(g, t, "cpu limit", r.cpu_limit, max_cpu);
         check_quantity(g, t, "memory request", r.memory_request, max_memory);

@@ -144,6 +144,8 @@ private:
     graph::Task& task() const;
     /// The task's pod settings, copied for a change (they are shared with checked graphs).
     graph::PodSettings& pod() const;
+    /// The task's requests and limits, copied for a change, as `pod()`.
+    graph::Resources& resources() const;
 
     std::shared_ptr<detail::PipelineState> state_;
     graph::TaskId id_;

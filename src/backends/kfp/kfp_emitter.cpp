@@ -602,7 +602,7 @@ ComponentParts component_parts(const Component& c) {
 }
 
 Node executor(const Component& c, const ComponentParts& parts, const Task& t) {
-    Node res = resources(t.resources);
+    Node res = resources(t.requests_and_limits());
     if (c.env.empty() && t.env.empty() && res.empty()) return Node::map().set("container", parts.container);
     Node container = container_of(c, parts.command, parts.args);
     if (!c.env.empty() || !t.env.empty()) {

@@ -23,6 +23,15 @@ struct PipelineState {
 }  // namespace detail
 
 namespace {
+// Settings a task shares with checked graphs are copied before a change.
+template <class Settings>
+Settings& copy_for_change(std::shared_ptr<const Settings>& slot) {
+    auto copy = slot ? std::make_shared<Settings>(*slot) : std::make_shared<Settings>();
+    Settings& settings = *copy;
+    slot = std::move(copy);
+    return settings;
+}
+
 // Runs `body` with add() putting tasks into `group`, and restores the outer group after it, also
 // when it throws.
 void run_in_group(detail::PipelineState& s, graph::GroupId group, const std::function<void()>& body) {
@@ -115,20 +124,8 @@ Task& Task::env_from_secret(std::string name, std::string secret, std::string ke
     task().secret_env.push_back({std::move(name), std::move(secret), std::move(key), false});
     return *this;
 }
-graph::Resources& Task::resources() const {
-    auto& slot = task().resources;
-    auto copy = slot ? std::make_shared<graph::Resources>(*slot) : std::make_shared<graph::Resources>();
-    graph::Resources& resources = *copy;
-    slot = std::move(copy);
-    return resources;
-}
-graph::PodSettings& Task::pod() const {
-    auto& slot = task().pod;
-    auto copy = slot ? std::make_shared<graph::PodSettings>(*slot) : std::make_shared<graph::PodSettings>();
-    graph::PodSettings& settings = *copy;
-    slot = std::move(copy);
-    return settings;
-}
+graph::Resources& Task::resources() const { return copy_for_change(task().resources); }
+graph::PodSettings& Task::pod() const { return copy_for_change(task().pod); }
 Task& Task::env_from_config_map(std::string name, std::string config_map, std::string key) {
     pod().config_map_env.push_back({std::move(name), std::move(config_map), std::move(key), false});
     return *this;

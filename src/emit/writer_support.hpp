@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/byte_order_word.hpp"
 #include "support/huge_pages.hpp"
 
 namespace pipecc::doc::detail {
@@ -137,7 +138,7 @@ public:
         }
         const std::size_t base = keys_.size();
         for (const Node::Entry& e : entries) {
-            keys_.push_back(SortKey{prefix_word(e.key, 0), prefix_word(e.key, 8), &e});
+            keys_.push_back(SortKey{pipecc::detail::byte_order_word(e.key, 0), pipecc::detail::byte_order_word(e.key, 8), &e});
         }
         std::sort(keys_.begin() + static_cast<std::ptrdiff_t>(base), keys_.end(),
                   [](const SortKey& a, const SortKey& b) {
@@ -177,16 +178,6 @@ private:
             return a.key < b.key;
         }
     };
-
-    /// Key bytes [from, from + 8), zero-padded, big-endian: integer order is byte order.
-    static std::uint64_t prefix_word(std::string_view key, std::size_t from) {
-        std::uint64_t word = 0;
-        if (from < key.size()) {
-            std::memcpy(&word, key.data() + from, std::min<std::size_t>(8, key.size() - from));
-        }
-        if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
-        return word;
-    }
 
     struct SortKey {
         std::uint64_t head;  // key bytes 0-7

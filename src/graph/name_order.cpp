@@ -2,20 +2,10 @@
 
 #include <algorithm>
 
+#include "support/byte_order_word.hpp"
+
 namespace pipecc::graph {
 namespace {
-
-// Bytes [from, from + 8) of `s` as a big-endian number, zero-padded: comparing two such numbers
-// orders the bytes as memcmp would, except that a shorter name ties with one padded by NULs,
-// which the full comparison then settles.
-std::uint64_t word(std::string_view s, std::size_t from) {
-    std::uint64_t w = 0;
-    for (std::size_t i = 0; i < 8; ++i) {
-        w <<= 8;
-        if (from + i < s.size()) w |= static_cast<unsigned char>(s[from + i]);
-    }
-    return w;
-}
 
 struct Key {
     std::uint64_t head;
@@ -29,7 +19,8 @@ std::vector<std::uint32_t> sorted_by_name(const std::vector<std::string_view>& n
     std::vector<Key> keys;
     keys.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
-        keys.push_back({word(names[i], 0), word(names[i], 8), static_cast<std::uint32_t>(i)});
+        keys.push_back({pipecc::detail::byte_order_word(names[i], 0), pipecc::detail::byte_order_word(names[i], 8),
+                        static_cast<std::uint32_t>(i)});
     }
     std::sort(keys.begin(), keys.end(), [&names](const Key& a, const Key& b) {
         if (a.head != b.head) return a.head < b.head;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "pipecc/error.hpp"

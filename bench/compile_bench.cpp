@@ -38,7 +38,7 @@ enum class Clock { Wall, Cpu };
 const std::map<std::string, Shape> shapes = {
     {"chain", Shape::Chain},   {"fanout", Shape::Fanout}, {"copies", Shape::Copies},
     {"fanin", Shape::Fanin},   {"nested", Shape::Nested}, {"ordered", Shape::Ordered}};
-const std::map<std::string, Target> targets = {{"kfp", Target::Kfp}, {"argo", Target::Argo}};
+const std::map<std::string, Engine> targets = {{"kfp", Engine::kfp()}, {"argo", Engine::argo()}};
 const std::map<std::string, Clock> clocks = {{"wall", Clock::Wall}, {"cpu", Clock::Cpu}};
 
 // The component is built inside the timed region because a real pipeline program builds its
@@ -127,7 +127,7 @@ struct Settings {
     bool cold;
 };
 
-Result measure(Shape shape, Target target, std::size_t n, const Settings& settings) {
+Result measure(Shape shape, Engine target, std::size_t n, const Settings& settings) {
     std::vector<double> build_ms;
     std::vector<double> emit_ms;
     std::size_t bytes = 0;
@@ -141,7 +141,7 @@ Result measure(Shape shape, Target target, std::size_t n, const Settings& settin
         const Pipeline p = build_pipeline(shape, n);
         const double t1 = now_ms(settings.clock);
         const graph::Graph g = check(p);
-        const std::string text = compile_checked(g, {.target = target});
+        const std::string text = compile_checked(g, {.engine = target});
         const double t2 = now_ms(settings.clock);
         build_ms.push_back(t1 - t0);
         emit_ms.push_back(t2 - t1);

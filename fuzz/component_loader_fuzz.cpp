@@ -22,9 +22,9 @@ using namespace pipecc;
 
 void compile_both(const Component& c) {
     const Pipeline p = test::one_task_pipeline(c, "fuzz");
-    (void)compile(p, {.target = Target::Kfp});
-    (void)compile(p, {.target = Target::Argo});
-    (void)compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}});
+    (void)compile(p, {.engine = Engine::kfp()});
+    (void)compile(p, {.engine = Engine::argo()});
+    (void)compile(p, {.engine = Engine::kfp_v1()});
 }
 
 // A component that loads and exports reads back from its export as itself.

@@ -97,7 +97,7 @@ TEST_CASE("argo: an artifact pipeline parameter is rejected", "[argo]") {
     Pipeline p("p");
     const auto m = p.param<Model>("m");
     p.add(component("c").input<Model>("m"), "t").arg("m", m);
-    auto e = test::error_of([&] { compile(p, {.target = Target::Argo}); });
+    auto e = test::error_of([&] { compile(p, {.engine = Engine::argo()}); });
     REQUIRE(e);
     CHECK_THAT(e->what(), Contains("pipeline 'p'") && Contains("'m'") && Contains("Argo"));
 }
@@ -304,28 +304,28 @@ TEST_CASE("argo: retryStrategy, activeDeadlineSeconds and the caching label", "[
 TEST_CASE("argo: a Vertex-style accelerator type is rejected", "[argo]") {
     Pipeline p("p");
     p.add(component("c"), "t").accelerator("NVIDIA_TESLA_T4", 1);
-    auto e = test::error_of([&] { compile(p, {.target = Target::Argo}); });
+    auto e = test::error_of([&] { compile(p, {.engine = Engine::argo()}); });
     REQUIRE(e);
     CHECK_THAT(e->what(), Contains("task 't'") && Contains("NVIDIA_TESLA_T4") && Contains("nvidia.com/gpu"));
     CHECK(e->where().task == "t");
     // The same pipeline is fine for KFP (Vertex AI takes machine types).
-    CHECK_NOTHROW(compile(p, {.target = Target::Kfp}));
+    CHECK_NOTHROW(compile(p, {.engine = Engine::kfp()}));
 }
 
 TEST_CASE("argo: a non-integer backoff factor is rejected", "[argo]") {
     Pipeline p("p");
     p.add(component("c"), "t").retry(3, std::chrono::seconds(10), 1.5);
-    auto e = test::error_of([&] { compile(p, {.target = Target::Argo}); });
+    auto e = test::error_of([&] { compile(p, {.engine = Engine::argo()}); });
     REQUIRE(e);
     CHECK_THAT(e->what(), Contains("task 't'") && Contains("backoff") && Contains("1.5"));
-    CHECK_NOTHROW(compile(p, {.target = Target::Kfp}));
+    CHECK_NOTHROW(compile(p, {.engine = Engine::kfp()}));
 }
 
 TEST_CASE("argo: JSON format is the same Workflow", "[argo]") {
     Pipeline p("p");
     const auto root = p.param<String>("root", "gs://b");
     p.add(component("c").input<String>("x"), "t").arg("x", root).node_selector("k", "v");
-    const auto j = nlohmann::json::parse(compile(p, {.target = Target::Argo, .format = Format::Json}));
+    const auto j = nlohmann::json::parse(compile(p, {.engine = Engine::argo(), .format = Format::Json}));
     CHECK(j["kind"] == "Workflow");
     CHECK(j["spec"]["entrypoint"] == "p");
     CHECK(j["spec"]["arguments"]["parameters"][0]["value"] == "gs://b");
@@ -340,7 +340,7 @@ TEST_CASE("argo: to_string of a literal in a command line is rendered or rejecte
     Pipeline p("p");
     p.add(Component("c").image("i").command({"sleep", to_string(Value<Int>(3))}), "t");
     std::string out;
-    auto e = test::error_of([&] { out = compile(p, {.target = Target::Argo}); });
+    auto e = test::error_of([&] { out = compile(p, {.engine = Engine::argo()}); });
     if (!e) {
         CHECK(test::strings_of(template_of(YAML::Load(out), "t")["container"]["command"]) ==
               std::vector<std::string>{"sleep", "3"});

@@ -71,8 +71,8 @@ private:
 };
 
 // The parameter value Argo receives for input `x` of task `consumer`.
-std::string argo_value(const Pipeline& p, argo::Version version = {}) {
-    const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = version}));
+std::string argo_value(const Pipeline& p, Engine engine = Engine::argo()) {
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
     const YAML::Node spec = wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
     const YAML::Node entry = test::by_name(spec["templates"], spec["entrypoint"].as<std::string>());
     const YAML::Node task = test::by_name(entry["dag"]["tasks"], "consumer");
@@ -161,9 +161,10 @@ TEST_CASE("argo eval: the same formats in UTC, as expressions from 3.2.4 and str
           "[argo][eval]") {
     if (!test::have_argo_expr_eval()) return;
     CStrftime c_strftime;
-    for (const argo::Version v : {argo::Version{3, 5, 0}, argo::Version{3, 1, 0}}) {
-        const bool expressions = v >= argo::kExpressionsSince;
-        DYNAMIC_SECTION("Argo " << v.major << "." << v.minor) {
+    // KFP 1.8 runs Argo 3.1.6 (its go.mod), which has no expression templates.
+    for (const Engine v : {Engine::argo(3, 6), Engine::kfp_v1()}) {
+        const bool expressions = profile(v).expression_templates;
+        DYNAMIC_SECTION(v.name()) {
             json requests = json::array();
             std::vector<std::string> expected, values;
             for (const auto& c : kCases) {
@@ -189,7 +190,7 @@ TEST_CASE("argo eval: the same formats in UTC, as expressions from 3.2.4 and str
 
 TEST_CASE("argo eval: before 3.2.4 a plain UTC format lowers to sub-keys named by its directive letters",
           "[argo][eval]") {
-    const argo::Version old{3, 1, 0};
+    const Engine old = Engine::kfp_v1();
     for (char d : graph::kTimeDirectives) {
         const std::string format = std::string("%") + d;
         CHECK(argo_value(formatted("", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
@@ -405,7 +406,7 @@ TEST_CASE("argo eval: raw run times as text carry their offset", "[argo][eval]")
     const auto results = test::argo_eval_batch(json::array({
         created_request(argo_value(p), t),
         created_request(argo_value(whole), t),
-        created_request(argo_value(whole, {3, 1, 0}), t),
+        created_request(argo_value(whole, Engine::kfp_v1()), t),
     }));
     REQUIRE(results[0].out);
     CHECK(*results[0].out == "2024-04-01T01:30:00+0900");

@@ -195,22 +195,22 @@ TEST_CASE("a compile that throws leaves the previous output untouched", "[driver
     write_file_atomic(target.string(), "previous\n");
     Pipeline bad("p");
     bad.add(test::component("c").input<String>("x"), "t");  // required input not bound
-    CHECK_THROWS_AS(write_file_atomic(target.string(), compile(bad, {.target = Target::Kfp})), Error);
+    CHECK_THROWS_AS(write_file_atomic(target.string(), compile(bad, {.engine = Engine::kfp()})), Error);
     CHECK(read_file(target) == "previous\n");
     CHECK_FALSE(has_temp_file(dir.path()));
     CHECK(dir_entries(dir.path()) == std::vector<std::string>{"p.kfp.yaml"});
 }
 
 TEST_CASE("the same program compiles to identical bytes every time", "[driver]") {
-    for (const auto target : {Target::Kfp, Target::Argo}) {
+    for (const auto engine : {Engine::kfp(), Engine::argo()}) {
         for (const auto format : {Format::Yaml, Format::Json}) {
-            CAPTURE(static_cast<int>(target), static_cast<int>(format));
+            CAPTURE(engine.name(), static_cast<int>(format));
             // KFP's JSON format cannot carry Kubernetes-only settings.
-            const bool k8s = !(target == Target::Kfp && format == Format::Json);
+            const bool k8s = !(engine == Engine::kfp() && format == Format::Json);
             const Pipeline p = sample(false, k8s);
-            const std::string first = compile(p, {.target = target, .format = format});
-            const std::string second = compile(p, {.target = target, .format = format});
-            const std::string rebuilt = compile(sample(false, k8s), {.target = target, .format = format});
+            const std::string first = compile(p, {.engine = engine, .format = format});
+            const std::string second = compile(p, {.engine = engine, .format = format});
+            const std::string rebuilt = compile(sample(false, k8s), {.engine = engine, .format = format});
             CHECK_FALSE(first.empty());
             CHECK(first == second);
             CHECK(first == rebuilt);
@@ -223,19 +223,19 @@ TEST_CASE("tasks declared in another order compile to identical bytes", "[driver
     const Pipeline b = sample(true);
     // The graphs really were declared differently.
     REQUIRE(a.graph().tasks[1].name != b.graph().tasks[1].name);
-    CHECK(compile(a, {.target = Target::Kfp}) == compile(b, {.target = Target::Kfp}));
-    CHECK(compile(sample(false, false), {.target = Target::Kfp, .format = Format::Json}) ==
-          compile(sample(true, false), {.target = Target::Kfp, .format = Format::Json}));
-    CHECK(compile(a, {.target = Target::Argo}) == compile(b, {.target = Target::Argo}));
-    CHECK(compile(a, {.target = Target::Argo, .format = Format::Json}) ==
-          compile(b, {.target = Target::Argo, .format = Format::Json}));
+    CHECK(compile(a, {.engine = Engine::kfp()}) == compile(b, {.engine = Engine::kfp()}));
+    CHECK(compile(sample(false, false), {.engine = Engine::kfp(), .format = Format::Json}) ==
+          compile(sample(true, false), {.engine = Engine::kfp(), .format = Format::Json}));
+    CHECK(compile(a, {.engine = Engine::argo()}) == compile(b, {.engine = Engine::argo()}));
+    CHECK(compile(a, {.engine = Engine::argo(), .format = Format::Json}) ==
+          compile(b, {.engine = Engine::argo(), .format = Format::Json}));
 }
 
 TEST_CASE("compile_checked gives the same text as compile", "[driver]") {
     const Pipeline p = sample(false);
     const graph::Graph g = check(p);
-    CHECK(compile_checked(g, {.target = Target::Kfp}) == compile(p, {.target = Target::Kfp}));
-    CHECK(compile_checked(g, {.target = Target::Argo}) == compile(p, {.target = Target::Argo}));
+    CHECK(compile_checked(g, {.engine = Engine::kfp()}) == compile(p, {.engine = Engine::kfp()}));
+    CHECK(compile_checked(g, {.engine = Engine::argo()}) == compile(p, {.engine = Engine::argo()}));
 }
 
 TEST_CASE("check() with a trace names every pass, in order", "[driver]") {
@@ -267,11 +267,11 @@ TEST_CASE("check() with a trace names every pass, in order", "[driver]") {
     // The trace shows the graph, e.g. the tasks after the last pass.
     CHECK_THAT(text.substr(last), Contains("task extract"));
     // Tracing does not change the result.
-    CHECK(compile_checked(g, {.target = Target::Kfp}) == compile(p, {.target = Target::Kfp}));
+    CHECK(compile_checked(g, {.engine = Engine::kfp()}) == compile(p, {.engine = Engine::kfp()}));
 
     // A trace passed through CompileOptions is written too.
     std::ostringstream via_options;
-    compile(p, {.target = Target::Argo, .trace = &via_options});
+    compile(p, {.engine = Engine::argo(), .trace = &via_options});
     CHECK_THAT(via_options.str(), Contains("pass 'names'") && Contains("pass 'order'"));
 }
 
@@ -291,5 +291,5 @@ TEST_CASE("version() is a dotted version and names the IR's sdkVersion", "[drive
     CHECK(v.find('.') != std::string::npos);
     Pipeline p("p");
     p.add(test::component("c"));
-    CHECK_THAT(compile(p, {.target = Target::Kfp}), Contains("sdkVersion: pipecc-" + v));
+    CHECK_THAT(compile(p, {.engine = Engine::kfp()}), Contains("sdkVersion: pipecc-" + v));
 }

@@ -280,7 +280,7 @@ TEST_CASE("one_of() reads the output of whichever branch ran, on KFP", "[conditi
     const YAML::Node exported = by_name(by_name(wf["spec"]["templates"], "condition-3")["outputs"]["parameters"], "say-tails-Output");
     CHECK(exported["valueFrom"]["parameter"].as<std::string>() == "{{tasks.say-tails.outputs.parameters.Output}}");
 
-    auto err = error_of([&] { compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}); });
+    auto err = error_of([&] { compile(p, {.engine = Engine::kfp_v1()}); });
     REQUIRE(err);
     CHECK_THAT(err->message(), Catch::Contains("one_of() on Argo needs expression templates"));
 }

@@ -119,14 +119,14 @@ TEST_CASE("determinism: every example's Argo Workflow is the same under clocks y
     check_examples_under_fake_clocks({"--target", "argo"});
 }
 
-TEST_CASE("determinism: every example's Argo 3.1 Workflow (resolver step) is the same under clocks years apart",
+TEST_CASE("determinism: every example's kfp@1.8 Workflow (resolver step) is the same under clocks years apart",
           "[determinism][faketime][examples]") {
-    check_examples_under_fake_clocks({"--target", "argo", "--argo-version", "3.1"});
+    check_examples_under_fake_clocks({"--engine", "kfp@1.8"});
 }
 
-TEST_CASE("determinism: every example's Argo 4.1 Workflow is the same under clocks years apart",
+TEST_CASE("determinism: every example's argo@3.6 Workflow is the same under clocks years apart",
           "[determinism][faketime][examples]") {
-    check_examples_under_fake_clocks({"--target", "argo", "--argo-version", "4.1"});
+    check_examples_under_fake_clocks({"--engine", "argo@3.6"});
 }
 
 TEST_CASE("determinism: faketime really moves the clock of the programs it runs", "[determinism][faketime]") {

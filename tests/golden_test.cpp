@@ -42,21 +42,21 @@ bool update_requested() {
 
 }  // namespace
 
-// One compiled output: `<example>.<suffix>.yaml`, from `--target <target> <flags>`.
+// One compiled output: `<example>.<suffix>.yaml`, from `<flags>`.
 struct Variant {
     std::string example;  // empty: every example
     std::string suffix;
     std::string flags;
 };
 
-// Every example on both targets, plus the Argo versions whose lowering differs: 4.1 writes a
-// CronWorkflow's `schedules` list, and 3.1 (inside KFP 1.8) has no expression templates.
+// Every example for the default engines (kfp@2.17, argo@4.1), plus kfp@1.8 where its lowering
+// differs: its Argo 3.1 has no expression templates, and a schedule is not a CronWorkflow there.
+// argo@3.6 to 4.0 write the same bytes as argo@4.1 (tests/engine_profile_test.cpp).
 const std::vector<Variant> kVariants = {
-    {"", "kfp", "--target kfp"},
-    {"", "argo", "--target argo"},
-    {"daily_prediction", "argo-4.1", "--target argo --argo-version 4.1"},
-    {"daily_prediction", "argo-3.1", "--target argo --argo-version 3.1"},
-    {"prediction_pipeline", "argo-3.1", "--target argo --argo-version 3.1"},
+    {"", "kfp", "--engine kfp"},
+    {"", "argo", "--engine argo"},
+    {"daily_prediction", "argo-kfp-1.8", "--engine kfp@1.8"},
+    {"prediction_pipeline", "argo-kfp-1.8", "--engine kfp@1.8"},
 };
 
 TEST_CASE("examples match their goldens", "[golden]") {

@@ -33,8 +33,8 @@ std::optional<Error> compile_error(const Pipeline& p, CompileOptions options) {
     return error_of([&] { (void)compile(p, options); });
 }
 
-YAML::Node argo_spec(const Pipeline& p, argo::Version v = {}) {
-    const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = v}));
+YAML::Node argo_spec(const Pipeline& p, Engine engine = Engine::argo()) {
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
     return wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
 }
 
@@ -103,7 +103,7 @@ TEST_CASE("hooks: on KFP a hook cannot wait for another hook; on Argo it can", "
                 second.after(first);
             }
             CHECK_FALSE(test::check_error(p));
-            auto e = compile_error(p, {.target = Target::Kfp});
+            auto e = compile_error(p, {.engine = Engine::kfp()});
             REQUIRE(e);
             CHECK(e->where().task == "second");
             CHECK(e->message() == "on KFP, a hook task cannot wait for another hook task ('first')");
@@ -125,13 +125,13 @@ TEST_CASE("hooks: on Argo a hook cannot read a body task's output; on KFP it can
             } else {
                 p.on_exit(sink("notify"), "notify").arg("x", concat("body said ", body.output<String>("out")));
             }
-            auto e = compile_error(p, {.target = Target::Argo});
+            auto e = compile_error(p, {.engine = Engine::argo()});
             REQUIRE(e);
             CHECK(e->where().task == "notify");
             CHECK(e->where().input == "x");
             CHECK(e->message() ==
                   "on Argo, a hook task cannot read outputs of the pipeline's tasks: the exit handler runs outside their DAG");
-            CHECK_FALSE(compile_error(p, {.target = Target::Kfp}));
+            CHECK_FALSE(compile_error(p, {.engine = Engine::kfp()}));
         }
     }
 }
@@ -206,8 +206,8 @@ TEST_CASE("hooks: a pipeline of hooks only is rejected", "[hooks][errors]") {
     CHECK(e->where().pipeline == "only-hooks");
     CHECK(e->where().task.empty());
     CHECK(e->message() == "the pipeline has only hook tasks; add at least one task with add()");
-    CHECK(compile_error(p, {.target = Target::Argo}));
-    CHECK(compile_error(p, {.target = Target::Kfp}));
+    CHECK(compile_error(p, {.engine = Engine::argo()}));
+    CHECK(compile_error(p, {.engine = Engine::kfp()}));
 }
 
 // On Argo before 3.2.4 a formatted time goes through the resolver step, a body task, which the
@@ -217,7 +217,7 @@ TEST_CASE("hooks on Argo 3.1: a formatted time in a hook gets an error about wha
     Pipeline p("old");
     p.add(step("body"), "body");
     p.on_exit(sink("notify"), "notify").arg("x", run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d"));
-    auto e = compile_error(p, {.target = Target::Argo, .argo_version = {3, 1, 0}});
+    auto e = compile_error(p, {.engine = Engine::kfp_v1()});
     REQUIRE(e);
     CHECK(e->where().task == "notify");
     CHECK(e->where().input == "x");
@@ -227,8 +227,8 @@ TEST_CASE("hooks on Argo 3.1: a formatted time in a hook gets an error about wha
     Pipeline utc("old");
     utc.add(step("body"), "body");
     utc.on_exit(sink("notify"), "notify").arg("x", run::created_at().format("%Y%m%d"));
-    CHECK_FALSE(compile_error(utc, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
-    CHECK_FALSE(compile_error(p, {.target = Target::Argo}));
+    CHECK_FALSE(compile_error(utc, {.engine = Engine::kfp_v1()}));
+    CHECK_FALSE(compile_error(p, {.engine = Engine::argo()}));
 }
 
 // --- KFP ---------------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ TEST_CASE("hooks on KFP: run::status() inside a longer string compiles", "[hooks
     Pipeline p("status-text");
     p.add(step("body"), "body");
     p.on_exit(sink("notify"), "notify").arg("x", concat("run ended: ", run::status()));
-    auto e = compile_error(p, {.target = Target::Kfp});
+    auto e = compile_error(p, {.engine = Engine::kfp()});
     INFO((e ? e->what() : "compiled"));
     REQUIRE_FALSE(e);
     const YAML::Node notify = test::kfp_spec(p)["root"]["dag"]["tasks"]["notify"]["inputs"]["parameters"];

@@ -236,11 +236,11 @@ Component producer() {
 void check_refused(const BadPipeline& b) {
     std::optional<Error> errors[2];
     int i = 0;
-    for (const Target target : {Target::Kfp, Target::Argo}) {
+    for (const Engine engine : {Engine::kfp(), Engine::argo()}) {
         errors[i++] = error_of([&] {
             Pipeline p("hostile");
             b.build(p);
-            (void)compile(p, {.target = target});
+            (void)compile(p, {.engine = engine});
         });
     }
     REQUIRE(errors[0]);

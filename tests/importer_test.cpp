@@ -61,7 +61,7 @@ TEST_CASE("on Argo an imported artifact is fetched by its readers from the URI",
 
 TEST_CASE("importers Argo cannot express are errors naming the importer", "[importer]") {
     auto argo_error = [](Pipeline& p) {
-        return error_of([&] { (void)compile(p, {.target = Target::Argo}); });
+        return error_of([&] { (void)compile(p, {.engine = Engine::argo()}); });
     };
     SECTION("a URI only known at run time") {
         Pipeline p("p");
@@ -103,7 +103,7 @@ TEST_CASE("the pipeline root is IR's defaultPipelineRoot and Argo's artifact rep
     p.pipeline_root("gs://bucket/root");
     SECTION("KFP") { CHECK(kfp_spec(p)["defaultPipelineRoot"].as<std::string>() == "gs://bucket/root"); }
     SECTION("Argo needs the repository named") {
-        auto err = error_of([&] { (void)compile(p, {.target = Target::Argo}); });
+        auto err = error_of([&] { (void)compile(p, {.engine = Engine::argo()}); });
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("has no Argo form: name the Argo artifact repository"));
         p.artifact_repository("gcs-root", "my-repositories");

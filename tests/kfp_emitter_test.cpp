@@ -359,7 +359,7 @@ TEST_CASE("kfp: concat becomes a runtime constant with pipelinechannel inputs de
     // Two bound inputs plus three channels, each declared once (the YAML has no duplicate keys).
     CHECK(keys_of(params) == std::vector<std::string>{"again", "path", "pipelinechannel--a-day", "pipelinechannel--a-n",
                                                       "pipelinechannel--root"});
-    const std::string text = compile(p, {.target = Target::Kfp});
+    const std::string text = compile(p, {.engine = Engine::kfp()});
     std::size_t count = 0;
     for (auto at = text.find("pipelinechannel--root:"); at != std::string::npos;
          at = text.find("pipelinechannel--root:", at + 1)) {
@@ -471,7 +471,7 @@ TEST_CASE("kfp: Kubernetes settings go in a second document, only when needed", 
         Pipeline p("p");
         p.add(component("c"), "t").cpu_request("1").env("A", "b").retry(1);
         CHECK(kfp_docs(p).size() == 1);
-        CHECK(compile(p, {.target = Target::Kfp}).find("\n---") == std::string::npos);
+        CHECK(compile(p, {.engine = Engine::kfp()}).find("\n---") == std::string::npos);
     }
     SECTION("node selector, secret and timeout") {
         Pipeline p("p");
@@ -521,7 +521,7 @@ TEST_CASE("kfp: JSON output parses, has sorted keys and the same content as YAML
         .arg("n", 4)
         .cpu_limit("1")
         .retry(2);
-    const std::string json_text = compile(p, {.target = Target::Kfp, .format = Format::Json});
+    const std::string json_text = compile(p, {.engine = Engine::kfp(), .format = Format::Json});
     nlohmann::ordered_json j;
     REQUIRE_NOTHROW(j = nlohmann::ordered_json::parse(json_text));
     CHECK(keys_sorted(j));
@@ -545,10 +545,10 @@ TEST_CASE("kfp: JSON format refuses Kubernetes settings with an Error", "[kfp]")
         if (which == 0) t.node_selector("pool", "big");
         if (which == 1) t.env_from_secret("K", "s", "k");
         if (which == 2) t.timeout(std::chrono::seconds(5));
-        auto e = test::error_of([&] { compile(p, {.target = Target::Kfp, .format = Format::Json}); });
+        auto e = test::error_of([&] { compile(p, {.engine = Engine::kfp(), .format = Format::Json}); });
         REQUIRE(e);
         CHECK_THAT(e->what(), Contains("pipeline 'p'") && Contains("YAML"));
-        CHECK_NOTHROW(compile(p, {.target = Target::Kfp, .format = Format::Yaml}));
+        CHECK_NOTHROW(compile(p, {.engine = Engine::kfp(), .format = Format::Yaml}));
     }
 }
 
@@ -587,7 +587,7 @@ TEST_CASE("kfp: to_string of a literal in a command line is rendered or rejected
     Pipeline p("p");
     p.add(Component("c").image("i").command({"sleep", to_string(Value<Int>(3))}), "t");
     std::string out;
-    auto e = test::error_of([&] { out = compile(p, {.target = Target::Kfp}); });
+    auto e = test::error_of([&] { out = compile(p, {.engine = Engine::kfp()}); });
     if (!e) {
         CHECK(test::strings_of(executor_of_task(YAML::Load(out), "t")["container"]["command"]) ==
               std::vector<std::string>{"sleep", "3"});
@@ -603,7 +603,7 @@ TEST_CASE("kfp: a parameter and a task output with the same channel name stay di
     Task a = p.add(component("src").output<String>("o"), "a");
     p.add(component("sink").input<String>("x"), "b").arg("x", concat(param, "/", a.output<String>("o")));
     std::string out;
-    auto e = test::error_of([&] { out = compile(p, {.target = Target::Kfp}); });
+    auto e = test::error_of([&] { out = compile(p, {.engine = Engine::kfp()}); });
     if (!e) {
         const auto params = task_params(YAML::Load(out), "b");
         const std::string text = params["x"]["runtimeValue"]["constant"].as<std::string>();

@@ -60,15 +60,15 @@ json pipeline_shape(const YAML::Node& spec) {
     return out;
 }
 
-// Compares `p` with kfp's golden `file`; skips visibly without ../shared.
-void check_parity(const Pipeline& p, const std::string& file) {
+// Compares `p`, compiled for `engine`, with kfp's golden `file`; skips visibly without ../shared.
+void check_parity(const Pipeline& p, const std::string& file, Engine engine = Engine::kfp()) {
     const fs::path golden = goldens_dir() / file;
     if (!fs::exists(golden)) {
         WARN("SKIPPED: " << golden.string() << " not found (../shared is absent)");
         return;
     }
     const json theirs = pipeline_shape(YAML::LoadFile(golden.string()));
-    const json ours = pipeline_shape(kfp_spec(p));
+    const json ours = pipeline_shape(YAML::LoadAll(compile(p, {.engine = engine})).front());
     INFO("kfp:    " << theirs.dump(1));
     INFO("pipecc: " << ours.dump(1));
     CHECK(ours == theirs);
@@ -860,7 +860,8 @@ TEST_CASE("kfp parity: nested pipelines return collected artifacts, and loops it
     p.parallel_for<Artifact>(made_artifacts, [&](const Value<Artifact>& a) { p.add(print_name).arg("artifact", a); });
     auto made_datasets = p.add(datasets).output<ArtifactList<Dataset>>("Output");
     p.parallel_for<Dataset>(made_datasets, [&](const Value<Dataset>& d) { p.add(print_name).arg("artifact", d); });
-    check_parity(p, "pipeline_with_parallelfor_list_artifacts_GH-12033.yaml");
+    // Vertex: the KFP 2.17 driver answers "artifact iterator not implemented yet" (engine_profile_test.cpp).
+    check_parity(p, "pipeline_with_parallelfor_list_artifacts_GH-12033.yaml", Engine::vertex());
 }
 
 TEST_CASE("kfp parity: artifacts collected from a loop inside a loop, and out of both", "[parity][artifact-lists]") {

@@ -106,8 +106,8 @@ TEST_CASE("Argo: a nested parameter and a task output whose inputs would share a
     inner.If(ab == "x", [&] { inner.add(component("c").input<String>("p").input<String>("q")).arg("p", ab).arg("q", b); });
     Pipeline p("outer");
     p.add(inner).arg("a-b", "x");
-    CHECK_NOTHROW(compile(p, {.target = Target::Kfp}));
-    auto err = error_of([&] { compile(p, {.target = Target::Argo}); });
+    CHECK_NOTHROW(compile(p, {.engine = Engine::kfp()}));
+    auto err = error_of([&] { compile(p, {.engine = Engine::argo()}); });
     REQUIRE(err);
     CHECK(err->where().pipeline == "inner");
     CHECK_THAT(err->message(), Catch::Contains("inside condition-1, 'a-b' names both"));

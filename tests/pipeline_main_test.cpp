@@ -84,6 +84,34 @@ TEST_CASE("a bad command line exits 2", "[main]") {
     CHECK(run_program({"--no-such-flag"}, small).code == 2);
 }
 
+TEST_CASE("--engine picks the engine; --target and --argo-version are shorthands for it", "[main][engine]") {
+    const std::string argo41 = run_program({"--engine", "argo"}, small).out;
+    CHECK_THAT(argo41, Catch::StartsWith("apiVersion: argoproj.io/v1alpha1\n"));
+    CHECK(run_program({"--target", "argo"}, small).out == argo41);
+    CHECK(run_program({"--argo-version", "3.6"}, small).out == run_program({"--engine", "argo@3.6"}, small).out);
+    CHECK(run_program({"--engine", "argo@4.1", "--target", "argo"}, small).code == 0);
+    CHECK(run_program({"--engine", "kfp@2.16"}, small).code == 0);
+    CHECK(run_program({"--engine", "vertex"}, small).code == 0);
+    CHECK(run_program({"--engine", "kfp@1.8"}, small).code == 0);
+    // Argo 2.9 and 3.5 are out of support (Argo supports its two newest minor versions): refused, not
+    // silently written for.
+    for (const char* old : {"2.9", "3.5", "3.1"}) {
+        const Run r = run_program({"--argo-version", old}, small);
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("Argo " + std::string(old) + " is not supported"));
+    }
+    const Run unknown = run_program({"--engine", "airflow@2.9"}, small);
+    CHECK(unknown.code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("no engine airflow@2.9") && Catch::Contains("kfp@2.17"));
+    CHECK(run_program({"--engine", "kfp", "--target", "argo"}, small).code == 2);
+    CHECK(run_program({"--engine", "argo@3.7", "--argo-version", "4.1"}, small).code == 2);
+    CHECK(run_program({"--target", "kfp", "--argo-version", "4.1"}, small).code == 2);
+    // --help names the choices as a user types them, not CLI11's enum internals.
+    const Run help = run_program({"--help"}, small);
+    CHECK_THAT(help.out, Catch::Contains("kfp|argo") && Catch::Contains("NAME[@VERSION]"));
+    CHECK_THAT(help.out, !Catch::Contains("->"));
+}
+
 TEST_CASE("the version and help flags exit 0", "[main]") {
     const Run v = run_program({"--version"}, small);
     CHECK(v.code == 0);

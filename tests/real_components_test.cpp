@@ -134,8 +134,8 @@ TEST_CASE("every real KFP component file loads and compiles to both targets, or 
             const std::string base = (kOutDir / (file_stem(file) + (all ? "-all" : "-required"))).string();
             std::string kfp, argo;
             const auto compile_err = test::error_of([&] {
-                kfp = compile(p, {.target = Target::Kfp});
-                argo = compile(p, {.target = Target::Argo});
+                kfp = compile(p, {.engine = Engine::kfp()});
+                argo = compile(p, {.engine = Engine::argo()});
             });
             if (compile_err) {
                 FAIL_CHECK("does not compile (" << (all ? "all inputs" : "required inputs") << "): " << compile_err->what());

@@ -349,7 +349,7 @@ TEST_CASE("resolver step on Argo 3.1: fed the offset form of the creation-time s
     Pipeline p("old-argo");
     const auto jst = run::created_at().in_zone("Asia/Tokyo");
     p.add(test::consumer(), "consumer").arg("x", concat("d=", jst.format("%Y%m%d"), " h=", jst.format("%H %Z")));
-    const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = Engine::kfp_v1()}));
     const YAML::Node templates = wf["spec"]["templates"];
     const YAML::Node resolver = test::by_name(templates, "resolve-run-values");
     REQUIRE(resolver);
@@ -398,34 +398,6 @@ TEST_CASE("resolver step on Argo 3.1: fed the offset form of the creation-time s
             CHECK(value == "d=20240401 h=01 JST");
         }
     }
-}
-
-TEST_CASE("resolver step on Argo 3.1: a scheduled time in the CronWorkflow's own offset", "[resolver][exec][argo]") {
-    Pipeline p("old-cron");
-    p.schedule("0 6 * * *", "Asia/Tokyo");
-    p.add(test::consumer(), "consumer").arg("x", concat("d=", run::scheduled_at().in_zone("Asia/Tokyo").format("%Y%m%d %H")));
-    const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
-    const YAML::Node templates = wf["spec"]["workflowSpec"]["templates"];
-    const YAML::Node resolver = test::by_name(templates, "resolve-run-values");
-    REQUIRE(resolver);
-    const YAML::Node step_task = test::by_name(test::by_name(templates, "old-cron")["dag"]["tasks"], "resolve-run-values");
-    CHECK(test::by_name(step_task["arguments"]["parameters"], "scheduled_at")["value"].as<std::string>() ==
-          "{{workflow.scheduledTime}}");
-    // Argo writes scheduledTime as RFC 3339 in the CronWorkflow's zone.
-    test::TempDir dir("pipecc-resolver-cron");
-    std::vector<std::string> argv;
-    for (const char* part : {"command", "args"}) {
-        for (const auto& item : resolver["container"][part]) {
-            std::string text = item.as<std::string>();
-            text = std::regex_replace(text, std::regex(R"(\{\{inputs\.parameters\.scheduled_at\}\})"),
-                                      "2024-04-01T06:00:00+09:00");
-            text = std::regex_replace(text, std::regex("^/tmp/outputs/"), dir / "outputs/");
-            argv.push_back(text);
-        }
-    }
-    const auto r = test::run_process(argv, {}, {{"TZ", kContainerZone}});
-    REQUIRE(r.exit_code == 0);
-    CHECK(test::read_whole_file(dir / "outputs/value-0/data") == std::optional<std::string>("20240401 06"));
 }
 
 // A command substitution passed as an argument escapes `set -e`, and `date -d ""` prints today's

@@ -33,8 +33,8 @@ std::optional<Error> compile_error(const Pipeline& p, CompileOptions options) {
 
 // The error for `p` on both targets, which must be the same (a check, not a backend, raises it).
 std::optional<Error> error_on_both(const Pipeline& p) {
-    auto kfp = compile_error(p, {.target = Target::Kfp});
-    auto argo = compile_error(p, {.target = Target::Argo});
+    auto kfp = compile_error(p, {.engine = Engine::kfp()});
+    auto argo = compile_error(p, {.engine = Engine::argo()});
     REQUIRE(kfp.has_value() == argo.has_value());
     if (kfp) CHECK(std::string(kfp->what()) == argo->what());
     return kfp;
@@ -47,8 +47,8 @@ void check_place(const Error& e, const std::string& task, const std::string& inp
     CHECK_THAT(e.what(), StartsWith("pipeline 'runvals', task '" + task + "'" + (input.empty() ? "" : ", input '" + input + "'")));
 }
 
-std::string argo_value(const Pipeline& p, argo::Version v = {}, const std::string& task = "consumer") {
-    const YAML::Node wf = YAML::Load(compile(p, {.target = Target::Argo, .argo_version = v}));
+std::string argo_value(const Pipeline& p, Engine engine = Engine::argo(), const std::string& task = "consumer") {
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
     const YAML::Node spec = wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
     for (const auto& tmpl : spec["templates"]) {
         if (!tmpl["dag"]) continue;
@@ -102,12 +102,12 @@ TEST_CASE("run values: failures() in a hook exists only on Argo", "[run][errors]
     Pipeline p("runvals");
     p.add(test::component("body"), "body");
     p.on_failure(consumer(), "report").arg("x", run::failures());
-    auto e = compile_error(p, {.target = Target::Kfp});
+    auto e = compile_error(p, {.engine = Engine::kfp()});
     REQUIRE(e);
     CHECK(e->where().pipeline == "runvals");
     CHECK(e->where().task == "report");
     CHECK(e->message() == "run::failures() exists only on Argo; on KFP read run::status()");
-    CHECK(argo_value(p, {}, "report") == "{{workflow.failures}}");
+    CHECK(argo_value(p, Engine::argo(), "report") == "{{workflow.failures}}");
 }
 
 // Inside a longer string too: not wording about strings, which would suggest it works as a whole
@@ -116,11 +116,11 @@ TEST_CASE("run values: failures() inside a string in a KFP hook says it exists o
     Pipeline p("runvals");
     p.add(test::component("body"), "body");
     p.on_failure(consumer(), "report").arg("x", concat("failed: ", run::failures()));
-    auto e = compile_error(p, {.target = Target::Kfp});
+    auto e = compile_error(p, {.engine = Engine::kfp()});
     REQUIRE(e);
     CHECK(e->where().task == "report");
     CHECK(e->message() == "run::failures() exists only on Argo; on KFP read run::status()");
-    CHECK(argo_value(p, {}, "report") == "failed: {{workflow.failures}}");
+    CHECK(argo_value(p, Engine::argo(), "report") == "failed: {{workflow.failures}}");
 }
 
 // --- scheduled_at ------------------------------------------------------------------------------------
@@ -138,18 +138,18 @@ TEST_CASE("run values: scheduled_at() on Argo needs a schedule", "[run][errors][
         DYNAMIC_SECTION(label) {
             const Pipeline p = with_arg(value);
             CHECK_FALSE(test::check_error(p));
-            auto e = compile_error(p, {.target = Target::Argo});
+            auto e = compile_error(p, {.engine = Engine::argo()});
             REQUIRE(e);
             check_place(*e, "consumer", "x");
             CHECK(e->message() == wording);
             // KFP resolves it for runs started by hand too (as their creation time).
-            CHECK_FALSE(compile_error(p, {.target = Target::Kfp}));
+            CHECK_FALSE(compile_error(p, {.engine = Engine::kfp()}));
         }
     }
     SECTION("as the whole value") {
         Pipeline p("runvals");
         p.add(test::component("consumer").input<Timestamp>("x"), "consumer").arg("x", run::scheduled_at());
-        auto e = compile_error(p, {.target = Target::Argo});
+        auto e = compile_error(p, {.engine = Engine::argo()});
         REQUIRE(e);
         check_place(*e, "consumer", "x");
         CHECK(e->message() == wording);
@@ -157,8 +157,17 @@ TEST_CASE("run values: scheduled_at() on Argo needs a schedule", "[run][errors][
     SECTION("with a schedule it is accepted") {
         Pipeline p = with_arg(t.in_zone("Asia/Tokyo").format("%Y%m%d"));
         p.schedule("0 6 * * *", "Asia/Tokyo");
-        CHECK_FALSE(compile_error(p, {.target = Target::Argo}));
-        CHECK_FALSE(compile_error(p, {.target = Target::Argo, .argo_version = {3, 1, 0}}));
+        CHECK_FALSE(compile_error(p, {.engine = Engine::argo()}));
+    }
+    SECTION("on kfp@1.8 it is refused: KFP 1.8 starts scheduled runs as plain Workflows") {
+        // kubeflow/pipelines 1.8.22 backend/src/crd/controller/scheduledworkflow/client/workflow_client.go
+        // creates a Workflow from the job's spec; only a CronWorkflow's runs get workflow.scheduledTime.
+        Pipeline p = with_arg(t.in_zone("Asia/Tokyo").format("%Y%m%d"));
+        p.schedule("0 6 * * *", "Asia/Tokyo");
+        auto e = compile_error(p, {.engine = Engine::kfp_v1()});
+        REQUIRE(e);
+        CHECK(e->where().task == "consumer");
+        CHECK_THAT(e->message(), StartsWith("kfp@1.8 starts a recurring run's workflows as plain Workflows"));
     }
 }
 
@@ -167,7 +176,7 @@ TEST_CASE("run values: scheduled_at() on Argo needs a schedule", "[run][errors][
 TEST_CASE("run values: scheduled_at() on Argo 3.1 without a schedule names the user's task",
           "[run][errors][schedule]") {
     auto e = compile_error(with_arg(run::scheduled_at().in_zone("Asia/Tokyo").format("%Y%m%d")),
-                           {.target = Target::Argo, .argo_version = {3, 1, 0}});
+                           {.engine = Engine::kfp_v1()});
     REQUIRE(e);
     CHECK_THAT(e->message(), StartsWith("run::scheduled_at() on the Argo target needs a schedule"));
     CHECK(e->where().task == "consumer");
@@ -372,7 +381,7 @@ TEST_CASE("run values: formatted times on Argo are expressions from 3.2.4; befor
     const auto t = run::created_at();
     CHECK(argo_value(with_arg(t.format("%Y%m%d"))) ==
           "{{=sprig.dateInZone('20060102', sprig.int64(workflow.creationTimestamp.s), 'UTC')}}");
-    CHECK(argo_value(with_arg(t.format("%Y%m%d")), {3, 1, 0}) ==
+    CHECK(argo_value(with_arg(t.format("%Y%m%d")), Engine::kfp_v1()) ==
           "{{workflow.creationTimestamp.Y}}{{workflow.creationTimestamp.m}}{{workflow.creationTimestamp.d}}");
     CHECK(argo_value(with_arg(t.in_zone("Asia/Tokyo").format("%Y%m%d"))) ==
           "{{=sprig.dateInZone('20060102', sprig.int64(workflow.creationTimestamp.s), 'Asia/Tokyo')}}");
@@ -382,8 +391,8 @@ TEST_CASE("run values: formatted times on Argo are expressions from 3.2.4; befor
           "v2'}}");
     // Expressions arrived in Argo 3.2.4: the version boundary chooses the lowering.
     const Pipeline zoned = with_arg(t.in_zone("Asia/Tokyo").format("%H"));
-    CHECK_THAT(argo_value(zoned, {3, 2, 4}), StartsWith("{{=sprig.dateInZone("));
-    CHECK(argo_value(zoned, {3, 2, 3}) == "{{tasks.resolve-run-values.outputs.parameters.value-0}}");
+    CHECK_THAT(argo_value(zoned, Engine::argo(3, 6)), StartsWith("{{=sprig.dateInZone("));
+    CHECK(argo_value(zoned, Engine::kfp_v1()) == "{{tasks.resolve-run-values.outputs.parameters.value-0}}");
     // UTC creation times need no expression even on old Argo.
-    CHECK(argo_value(with_arg(t.format("%H")), {3, 1, 0}) == "{{workflow.creationTimestamp.H}}");
+    CHECK(argo_value(with_arg(t.format("%H")), Engine::kfp_v1()) == "{{workflow.creationTimestamp.H}}");
 }

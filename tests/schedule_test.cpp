@@ -28,8 +28,8 @@ std::optional<Error> compile_error(const Pipeline& p, CompileOptions options) {
     return error_of([&] { (void)compile(p, options); });
 }
 
-YAML::Node argo_doc(const Pipeline& p, argo::Version v = {}) {
-    return YAML::Load(compile(p, {.target = Target::Argo, .argo_version = v}));
+YAML::Node argo_doc(const Pipeline& p, Engine engine = Engine::argo()) {
+    return YAML::Load(compile(p, {.engine = engine}));
 }
 
 }  // namespace
@@ -73,14 +73,17 @@ TEST_CASE("schedule: a cron field out of range or malformed is rejected, naming 
         {"0 6 32 * *", "cron day-of-month field '32': values must lie from 1 to 31"},
         {"0 6 * 13 *", "cron month field '13': values must lie from 1 to 12"},
         {"0 6 * 0 *", "cron month field '0': values must lie from 1 to 12"},
-        {"0 6 * * 8", "cron day-of-week field '8': values must lie from 0 to 7"},
+        {"0 6 * * 8", "cron day-of-week field '8': values must lie from 0 to 6 (Argo's and KFP's cron parser has no 7: write 0 for Sunday)"},
+        // robfig/cron spec.go, `dow = bounds{0, 6, …}` at v1.2.0 (KFP's go.mod) and v3.0.1 (Argo v4.1.2's go.mod).
+        {"0 6 * * 7", "cron day-of-week field '7': values must lie from 0 to 6 (Argo's and KFP's cron parser has no 7: write 0 for Sunday)"},
+        {"0 6 * * 0-7", "cron day-of-week field '0-7': values must lie from 0 to 6 (Argo's and KFP's cron parser has no 7: write 0 for Sunday)"},
         {"*/0 * * * *", "cron minute field '*/0': the step must be a number from 1 to 59"},
         {"*/60 * * * *", "cron minute field '*/60': the step must be a number from 1 to 59"},
         {"0 */x * * *", "cron hour field '*/x': the step must be a number from 1 to 23"},
         {"0 6 * * MON-SUN", "cron day-of-week field 'MON-SUN': the range 'MON-SUN' is reversed"},
         {"0 6 * DEC-JAN *", "cron month field 'DEC-JAN': the range 'DEC-JAN' is reversed"},
         {"30-10 * * * *", "cron minute field '30-10': the range '30-10' is reversed"},
-        {"0 6 * * 5-70", "cron day-of-week field '5-70': values must lie from 0 to 7"},
+        {"0 6 * * 5-70", "cron day-of-week field '5-70': values must lie from 0 to 6 (Argo's and KFP's cron parser has no 7: write 0 for Sunday)"},
         {"a b c d e", "cron minute field 'a': 'a' is not a value or range"},
         {"0 6 * * MONDAY", "cron day-of-week field 'MONDAY': 'MONDAY' is not a value or range"},
         {"0 6 * JAN *x", "cron day-of-week field '*x': '*x' is not a value or range"},
@@ -100,16 +103,16 @@ TEST_CASE("schedule: a cron field out of range or malformed is rejected, naming 
             CHECK(e->where().task.empty());
             CHECK(e->message() == "schedule '" + std::string(c.cron) + "': " + c.detail);
             // The same check guards both targets.
-            CHECK(compile_error(scheduled(c.cron), {.target = Target::Argo}));
-            CHECK(compile_error(scheduled(c.cron), {.target = Target::Kfp}));
+            CHECK(compile_error(scheduled(c.cron), {.engine = Engine::argo()}));
+            CHECK(compile_error(scheduled(c.cron), {.engine = Engine::kfp()}));
         }
     }
 }
 
 
 TEST_CASE("schedule: valid cron strings are accepted", "[schedule]") {
-    for (const char* cron : {"0 6 * * *", "*/15 0-23/2 1,15 JAN-DEC MON-FRI", "0 6 * * 7", "0 6 * * 0-7", "5 4 * * sun",
-                             "59 23 31 12 6", "0 0 1 jan *", "5/15 * * * *", "0-59 0-23 1-31 1-12 0-7",
+    for (const char* cron : {"0 6 * * *", "*/15 0-23/2 1,15 JAN-DEC MON-FRI", "0 6 * * 0", "0 6 * * 0-6", "5 4 * * sun",
+                             "59 23 31 12 6", "0 0 1 jan *", "5/15 * * * *", "0-59 0-23 1-31 1-12 0-6",
                              "  0   6  *  *  *  ", "0\t6 * *\t*"}) {
         DYNAMIC_SECTION("'" << cron << "'") {
             CHECK_FALSE(graph::check_cron(cron));
@@ -121,8 +124,8 @@ TEST_CASE("schedule: valid cron strings are accepted", "[schedule]") {
 TEST_CASE("schedule: fields split on any whitespace are written with single spaces", "[schedule]") {
     // Argo's and KFP's cron parsers split on any whitespace; the outputs use one form.
     const Pipeline p = scheduled(" 0\t6  * *\t* ");
-    CHECK(test::argo_wf(p)["spec"]["schedule"].as<std::string>() == "0 6 * * *");
-    CHECK_THAT(compile(p, {.target = Target::Kfp}), Contains("# Schedule: 0 6 * * *\n"));
+    CHECK(test::argo_wf(p)["spec"]["schedules"][0].as<std::string>() == "0 6 * * *");
+    CHECK_THAT(compile(p, {.engine = Engine::kfp()}), Contains("# Schedule: 0 6 * * *\n"));
     CHECK(graph::normalize_cron("0\t6 * * *") == "0 6 * * *");
 }
 
@@ -137,7 +140,7 @@ TEST_CASE("schedule: an unknown time zone is rejected", "[schedule][errors][zone
             CHECK(e->where().task.empty());
             CHECK_THAT(e->message(), StartsWith(std::string("schedule: unknown time zone '") + zone +
                                                 "' (not in the tz database at "));
-            CHECK(compile_error(scheduled("0 6 * * *", zone), {.target = Target::Argo}));
+            CHECK(compile_error(scheduled("0 6 * * *", zone), {.engine = Engine::argo()}));
         }
     }
     auto e = test::check_error(scheduled("0 6 * * *", "Asia/Tokyo; rm -rf /"));
@@ -147,38 +150,41 @@ TEST_CASE("schedule: an unknown time zone is rejected", "[schedule][errors][zone
 
 // --- Argo --------------------------------------------------------------------------------------------
 
-TEST_CASE("schedule on Argo: a CronWorkflow with schedule before 3.6, schedules from 3.6", "[schedule][argo]") {
+// Argo added `schedules` (a list) in 3.6 and dropped the single `schedule` in 4.0, whose
+// validation needs at least one schedule (argo-workflows v4.1.2
+// pkg/apis/workflow/v1alpha1/cron_workflow_types.go, workflow/validate/validate.go
+// ValidateCronWorkflow): every supported Argo gets the list.
+TEST_CASE("schedule on Argo: a CronWorkflow with the schedules list on every supported Argo", "[schedule][argo]") {
     const Pipeline p = scheduled("0 6 * * *", "Asia/Tokyo");
-    struct Version {
-        argo::Version v;
-        bool list;
-    };
-    for (const auto& [v, list] : std::vector<Version>{{{3, 1, 0}, false},
-                                                      {{3, 5, 0}, false},
-                                                      {{3, 5, 99}, false},
-                                                      {{3, 6, 0}, true},
-                                                      {{4, 1, 0}, true}}) {
-        DYNAMIC_SECTION("Argo " << v.major << "." << v.minor << "." << v.patch) {
-            const YAML::Node doc = argo_doc(p, v);
+    for (const Engine engine : {Engine::argo(3, 6), Engine::argo(3, 7), Engine::argo(4, 0), Engine::argo(4, 1)}) {
+        DYNAMIC_SECTION(engine.name()) {
+            const YAML::Node doc = argo_doc(p, engine);
             CHECK(doc["apiVersion"].as<std::string>() == "argoproj.io/v1alpha1");
             CHECK(doc["kind"].as<std::string>() == "CronWorkflow");
             CHECK(doc["metadata"]["name"].as<std::string>() == "nightly");
             CHECK_FALSE(doc["metadata"]["generateName"]);
             const YAML::Node spec = doc["spec"];
-            if (list) {
-                CHECK(test::strings_of(spec["schedules"]) == std::vector<std::string>{"0 6 * * *"});
-                CHECK_FALSE(spec["schedule"]);
-            } else {
-                CHECK(spec["schedule"].as<std::string>() == "0 6 * * *");
-                CHECK_FALSE(spec["schedules"]);
-            }
+            CHECK(test::strings_of(spec["schedules"]) == std::vector<std::string>{"0 6 * * *"});
             CHECK(spec["timezone"].as<std::string>() == "Asia/Tokyo");
-            CHECK(test::keys_of(spec) ==
-                  std::vector<std::string>{list ? "schedules" : "schedule", "timezone", "workflowSpec"});
+            CHECK(test::keys_of(spec) == std::vector<std::string>{"schedules", "timezone", "workflowSpec"});
             CHECK(spec["workflowSpec"]["entrypoint"].as<std::string>() == "nightly");
             CHECK(test::by_name(spec["workflowSpec"]["templates"], "nightly")["dag"]);
         }
     }
+}
+
+// KFP 1.8 uploads only `kind: Workflow` ("Unexpected resource type", kubeflow/pipelines 1.8.22
+// backend/src/common/util/template_util.go ValidateWorkflow); schedules are its recurring runs.
+TEST_CASE("schedule on kfp@1.8: a plain Workflow carrying the schedule for deploy", "[schedule][argo]") {
+    const YAML::Node doc = argo_doc(scheduled("0 6 * * *", "Asia/Tokyo"), Engine::kfp_v1());
+    CHECK(doc["kind"].as<std::string>() == "Workflow");
+    CHECK(doc["metadata"]["generateName"].as<std::string>() == "nightly-");
+    CHECK_FALSE(doc["metadata"]["name"]);
+    CHECK(doc["metadata"]["annotations"]["pipecc.dev/schedule"].as<std::string>() == "0 6 * * *");
+    CHECK(doc["metadata"]["annotations"]["pipecc.dev/time-zone"].as<std::string>() == "Asia/Tokyo");
+    CHECK_FALSE(doc["spec"]["schedules"]);
+    CHECK_FALSE(doc["spec"]["workflowSpec"]);
+    CHECK(doc["spec"]["entrypoint"].as<std::string>() == "nightly");
 }
 
 TEST_CASE("schedule on Argo: UTC spellings become timezone UTC; no schedule, a plain Workflow", "[schedule][argo]") {
@@ -213,7 +219,7 @@ TEST_CASE("schedule on Argo: hooks and scheduled times live in the workflowSpec"
 // --- KFP ---------------------------------------------------------------------------------------------
 
 TEST_CASE("schedule on KFP: the YAML header carries the cron and the zone", "[schedule][kfp]") {
-    const std::string yaml = compile(scheduled("*/15 0-23/2 1,15 JAN-DEC MON-FRI", "Asia/Tokyo"), {.target = Target::Kfp});
+    const std::string yaml = compile(scheduled("*/15 0-23/2 1,15 JAN-DEC MON-FRI", "Asia/Tokyo"), {.engine = Engine::kfp()});
     CHECK_THAT(yaml, StartsWith("# PIPELINE DEFINITION\n# Name: nightly\n# Schedule: */15 0-23/2 1,15 JAN-DEC MON-FRI\n"
                                 "# Time zone: Asia/Tokyo\n"));
     // Still one PipelineSpec document, with no schedule field (the IR has none).
@@ -224,20 +230,20 @@ TEST_CASE("schedule on KFP: the YAML header carries the cron and the zone", "[sc
 
     Pipeline manual("manual");
     manual.add(test::component("train"), "train");
-    const std::string plain = compile(manual, {.target = Target::Kfp});
+    const std::string plain = compile(manual, {.engine = Engine::kfp()});
     CHECK_THAT(plain, !Contains("# Schedule:") && !Contains("# Time zone:"));
 
     // The zone defaults to UTC.
     Pipeline utc("nightly");
     utc.schedule("0 6 * * *");
     utc.add(test::component("train"), "train");
-    CHECK_THAT(compile(utc, {.target = Target::Kfp}), Contains("# Schedule: 0 6 * * *\n# Time zone: UTC\n"));
+    CHECK_THAT(compile(utc, {.engine = Engine::kfp()}), Contains("# Schedule: 0 6 * * *\n# Time zone: UTC\n"));
 }
 
 TEST_CASE("schedule on KFP: the header comes before the inputs", "[schedule][kfp]") {
     Pipeline p = scheduled("0 6 * * *", "Asia/Tokyo");
     p.param<String>("root", "gs://bucket");
-    const std::string yaml = compile(p, {.target = Target::Kfp});
+    const std::string yaml = compile(p, {.engine = Engine::kfp()});
     CHECK_THAT(yaml, StartsWith("# PIPELINE DEFINITION\n# Name: nightly\n# Schedule: 0 6 * * *\n# Time zone: Asia/Tokyo\n"
                                 "# Inputs:\n#    root: String [Default: \"gs://bucket\"]\n"));
 }
@@ -246,10 +252,10 @@ TEST_CASE("schedule on KFP: the header comes before the inputs", "[schedule][kfp
 // cannot hold either, it is refused rather than dropped without a word.
 TEST_CASE("schedule on KFP: JSON output refuses a schedule it cannot hold", "[schedule][kfp][errors]") {
     const Pipeline p = scheduled("0 6 * * *", "Asia/Tokyo");
-    auto e = compile_error(p, {.target = Target::Kfp, .format = Format::Json});
+    auto e = compile_error(p, {.engine = Engine::kfp(), .format = Format::Json});
     REQUIRE(e);
     CHECK(e->where().pipeline == "nightly");
     CHECK_THAT(e->message(), StartsWith("the schedule is recorded in the YAML IR's header") && Contains("--format yaml"));
     // Argo's CronWorkflow holds it in JSON too.
-    CHECK_THAT(compile(p, {.target = Target::Argo, .format = Format::Json}), Contains("\"0 6 * * *\""));
+    CHECK_THAT(compile(p, {.engine = Engine::argo(), .format = Format::Json}), Contains("\"0 6 * * *\""));
 }

@@ -35,7 +35,7 @@ inline std::optional<Error> check_error(const Pipeline& p) {
 
 /// All YAML documents of the KFP IR of `p` (PipelineSpec, then the PlatformSpec if any).
 inline std::vector<YAML::Node> kfp_docs(const Pipeline& p) {
-    return YAML::LoadAll(compile(p, {.target = Target::Kfp}));
+    return YAML::LoadAll(compile(p, {.engine = Engine::kfp()}));
 }
 
 /// The PipelineSpec of `p`.
@@ -46,7 +46,7 @@ inline YAML::Node kfp_spec(const Pipeline& p) {
 }
 
 /// The Argo Workflow of `p`.
-inline YAML::Node argo_wf(const Pipeline& p) { return YAML::Load(compile(p, {.target = Target::Argo})); }
+inline YAML::Node argo_wf(const Pipeline& p) { return YAML::Load(compile(p, {.engine = Engine::argo()})); }
 
 /// The item of a YAML sequence whose `name` is `name` (an undefined node when absent).
 inline YAML::Node by_name(const YAML::Node& seq, const std::string& name) {

@@ -48,8 +48,8 @@ TEST_CASE("ignore_upstream_failure errors", "[upstream][errors]") {
         p.add(component("report").input<String>("message", "default"))
             .arg("message", train.output<String>("Output"))
             .ignore_upstream_failure();
-        CHECK_NOTHROW(compile(p, {.target = Target::Kfp}));
-        auto err = error_of([&] { compile(p, {.target = Target::Argo}); });
+        CHECK_NOTHROW(compile(p, {.engine = Engine::kfp()}));
+        auto err = error_of([&] { compile(p, {.engine = Engine::argo()}); });
         REQUIRE(err);
         CHECK(err->where().input == "message");
         CHECK_THAT(err->message(), Catch::Contains("on Argo, a task with ignore_upstream_failure() cannot read task outputs"));
@@ -58,8 +58,8 @@ TEST_CASE("ignore_upstream_failure errors", "[upstream][errors]") {
         Pipeline p("p");
         auto a = p.add(component("a"));
         p.If(p.param<Int>("n") > 1, [&] { p.add(component("inside")).after(a).ignore_upstream_failure(); });
-        for (Target target : {Target::Kfp, Target::Argo}) {
-            auto err = error_of([&] { compile(p, {.target = target}); });
+        for (const Engine engine : {Engine::kfp(), Engine::argo()}) {
+            auto err = error_of([&] { compile(p, {.engine = engine}); });
             REQUIRE(err);
             CHECK(err->where().task == "inside");
             CHECK_THAT(err->message(), Catch::Contains("task 'a' is outside this task's branch or loop"));

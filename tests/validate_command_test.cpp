@@ -208,10 +208,11 @@ TEST_CASE("validate: every golden output is valid", "[validate]") {
     int n = 0;
     for (const auto& entry : fs::directory_iterator(golden)) {
         const std::string name = entry.path().filename().string();
-        // Pipeline programs write Argo 3.5 by default (NAME.argo.yaml; -3.1 is older still); NAME.argo-4.1.yaml is for 4.1.
-        const bool argo_3 = name.find(".argo.yaml") != std::string::npos || name.find(".argo-3.") != std::string::npos;
+        // NAME.argo.yaml is for argo@4.1, the default (validate's default schema too); NAME.argo-kfp-1.8.yaml
+        // for KFP 1.8's Argo 3.1, checked against the oldest schema at hand.
+        const bool kfp_1_8 = name.find(".argo-kfp-1.8.") != std::string::npos;
         const auto report = pipecc::validate::validate_file(entry.path().string(),
-                                                            {.argo = argo_3 ? ArgoSchema::V3_5 : ArgoSchema::V4_1});
+                                                            {.argo = kfp_1_8 ? ArgoSchema::V3_5 : ArgoSchema::V4_1});
         INFO(name << (report.problems.empty() ? "" : ": " + report.problems.front().describe()));
         CHECK(report.verdict == Verdict::Valid);
         ++n;
@@ -220,6 +221,15 @@ TEST_CASE("validate: every golden output is valid", "[validate]") {
     ValidateScratch s("golden");
     CHECK(s.run("--argo-version 3.5 " + (golden / "hello.argo.yaml").string() + " " + (golden / "hello.kfp.yaml").string())
               .code == 0);
+    // The default engines' outputs need no flags; argo@3.6/3.7 outputs (the same bytes) pass v3.7.18's schema.
+    const std::string daily = (golden / "daily_prediction.argo.yaml").string();
+    CHECK(s.run(daily + " " + (golden / "daily_prediction.kfp.yaml").string()).code == 0);
+    CHECK(s.run("--engine argo@3.6 " + daily).code == 0);
+    CHECK(s.run("--engine argo@3.7 " + daily).code == 0);
+    CHECK(s.run("--engine kfp@1.8 " + (golden / "daily_prediction.argo-kfp-1.8.yaml").string()).code == 0);
+    // A CronWorkflow's `schedules` list is newer than 3.5: the engine's schema matters.
+    CHECK(s.run("--argo-version 3.5 " + daily).code == 1);
+    CHECK(s.run("--engine argo@3.5 " + daily).code == 2);
 }
 
 TEST_CASE("validate: hostile inputs end quickly with a verdict", "[validate]") {

@@ -5,17 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "pipecc/backends/argo.hpp"
 #include "pipecc/dsl/pipeline.hpp"
+#include "pipecc/graph/engine.hpp"
 #include "pipecc/graph/graph.hpp"
 
 namespace pipecc {
-
-/// The engine to compile for.
-enum class Target {
-    Kfp,   ///< KFP v2 IR (PipelineSpec): Kubeflow Pipelines v2, Vertex AI Pipelines
-    Argo,  ///< Argo Workflow: plain Argo Workflows, Kubeflow Pipelines v1
-};
 
 /// The output syntax.
 enum class Format { Yaml, Json };
@@ -23,13 +17,13 @@ enum class Format { Yaml, Json };
 /// What to compile for.
 ///
 /// @code
-/// CompileOptions opts{.target = Target::Argo};
+/// CompileOptions opts{.engine = Engine::argo(3, 7)};
 /// @endcode
 struct CompileOptions {
-    Target target = Target::Kfp;
+    /// The engine that will run the output, at its version: it chooses the output (Argo or KFP
+    /// IR), how run-time values are lowered, and what is refused (`engine_profiles()`).
+    Engine engine = Engine::kfp();
     Format format = Format::Yaml;
-    /// Argo target: the oldest Argo version the output must run on.
-    argo::Version argo_version{};
     /// Writes the graph after each check pass here (for debugging pipecc and pipelines).
     std::ostream* trace = nullptr;
 };
@@ -45,10 +39,10 @@ std::string_view version();
 /// @endcode
 graph::Graph check(const Pipeline& pipeline, std::ostream* trace = nullptr);
 
-/// Compiles a pipeline to the target's document text. Throws `pipecc::Error`.
+/// Compiles a pipeline to the engine's document text. Throws `pipecc::Error`.
 ///
 /// @code
-/// std::string ir = compile(p, {.target = Target::Kfp});
+/// std::string ir = compile(p, {.engine = Engine::kfp()});
 /// @endcode
 std::string compile(const Pipeline& pipeline, const CompileOptions& options);
 

@@ -27,7 +27,7 @@ struct Where {
 /// A mistake in the user's pipeline or input files. `what()` is the full message with its place.
 ///
 /// @code
-/// try { compile(p, Target::Kfp); } catch (const pipecc::Error& e) { std::cerr << e.what(); }
+/// try { compile(p, {.engine = Engine::vertex()}); } catch (const pipecc::Error& e) { std::cerr << e.what(); }
 /// @endcode
 class Error : public std::runtime_error {
 public:

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pipecc/graph/engine.hpp"
 #include "validate/validate.hpp"
 
 namespace pipecc::cli {
@@ -13,8 +14,16 @@ namespace {
 struct ValidateOptions {
     std::vector<std::string> files;
     std::string format = "text";
-    std::string argo_version = "4.1";
+    std::string engine;
+    std::string argo_version;
 };
+
+// The schema of the newest Argo release at hand that the engine's Argo can load.
+validate::ArgoSchema schema_for(const Engine& engine) {
+    if (engine.family == EngineFamily::KfpV1) return validate::ArgoSchema::V3_5;
+    if (engine.family == EngineFamily::Argo && engine.major == 3) return validate::ArgoSchema::V3_7;
+    return validate::ArgoSchema::V4_1;
+}
 
 const char* verdict_name(validate::Verdict v) {
     switch (v) {
@@ -61,13 +70,23 @@ void add_validate_command(CLI::App& app, ExitCode& exit) {
         ->required();
     cmd->add_option("--format", o->format, "text (default): FILE:LINE:COL: error: MESSAGE lines; json: one report")
         ->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("--argo-version", o->argo_version,
-                    "the Argo whose schema checks Argo files: 4.1 (v4.1.2, default) or 3.5 (v3.5.15, "
-                    "for pipeline programs' default --argo-version 3.5)")
-        ->check(CLI::IsMember({"4.1", "3.5"}));
+    cmd->add_option("--engine", o->engine,
+                    "the engine that will load Argo files, which chooses Argo's schema: argo@4.0/4.1 (v4.1.2, the "
+                    "default), argo@3.6/3.7 (v3.7.18), kfp@1.8 (v3.5.15, the oldest at hand)")
+        ->type_name("NAME[@VERSION]")
+        ->check([](const std::string& v) {
+            return parse_engine(v) ? std::string() : "no engine " + v + "; pipecc knows " + engine_names();
+        });
+    cmd->add_option("--argo-version", o->argo_version, "the Argo whose schema checks Argo files: 4.1, 3.7 or 3.5")
+        ->type_name("X.Y")
+        ->check(CLI::IsMember({"4.1", "3.7", "3.5"}))
+        ->excludes("--engine");
     cmd->callback([o, &exit] {
-        const validate::Options options{.argo = o->argo_version == "3.5" ? validate::ArgoSchema::V3_5
-                                                                          : validate::ArgoSchema::V4_1};
+        const validate::ArgoSchema schema = o->argo_version == "3.5"   ? validate::ArgoSchema::V3_5
+                                            : o->argo_version == "3.7" ? validate::ArgoSchema::V3_7
+                                            : !o->engine.empty()       ? schema_for(*parse_engine(o->engine))
+                                                                       : validate::ArgoSchema::V4_1;
+        const validate::Options options{.argo = schema};
         std::vector<validate::FileReport> reports;
         for (const auto& f : o->files) {
             reports.push_back(validate::validate_file(f, options));

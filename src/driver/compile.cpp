@@ -12,6 +12,7 @@
 #include "pipecc/backends/argo.hpp"
 #include "pipecc/backends/kfp.hpp"
 #include "pipecc/error.hpp"
+#include "pipecc/graph/engine_check.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/resolver.hpp"
 
@@ -30,7 +31,12 @@ graph::Graph check(const Pipeline& pipeline, std::ostream* trace) {
 }
 
 std::string compile_checked(const graph::Graph& g, const CompileOptions& options) {
-    if (options.target == Target::Kfp) {
+    const EngineProfile& engine = profile(options.engine);  // once per pipeline
+    const argo::Options argo_options{.engine = options.engine};
+    // Argo's own refusals come first: they say what is missing before what the version lacks.
+    if (engine.output == OutputKind::ArgoWorkflow) argo::check(g, argo_options);
+    graph::check_for_engine(g, engine);
+    if (engine.output == OutputKind::KfpIr) {
         // KFP's driver resolves run values only as an input's whole value and cannot format them.
         constexpr graph::RunValueSupport kfp_support{
             .formats_times = false, .run_values_in_strings = false, .hooks_read_body_outputs = true};
@@ -45,10 +51,8 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
             kfp::emit(out, {.sdk_version = "pipecc-" + std::string(version()), .prerender = format});
         return options.format == Format::Json ? kfp::render_json(out, docs) : kfp::render_yaml(out, docs);
     }
-    argo::check(g, {.argo_version = options.argo_version});
-    // Argo before 3.2.4 has no expression templates: only UTC creation-time sub-keys resolve there.
-    const bool expressions = options.argo_version >= argo::kExpressionsSince;
-    const graph::RunValueSupport argo_support{.formats_times = expressions,
+    // Without expression templates (KFP 1.8's Argo 3.1) only UTC creation-time sub-keys resolve.
+    const graph::RunValueSupport argo_support{.formats_times = engine.expression_templates,
                                               .formats_utc_creation_times = true,
                                               .run_values_in_strings = true};
     std::optional<graph::Graph> lowered;
@@ -56,7 +60,7 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
         lowered.emplace(g);
         graph::insert_resolver(*lowered, argo_support);
     }
-    const doc::Node wf = argo::emit(lowered ? *lowered : g, {.argo_version = options.argo_version});
+    const doc::Node wf = argo::emit(lowered ? *lowered : g, argo_options);
     return options.format == Format::Json ? doc::to_json(wf) : doc::to_yaml(wf);
 }
 

@@ -1,7 +1,7 @@
 #include "pipecc/main.hpp"
 
 #include <iostream>
-#include <map>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -13,36 +13,66 @@
 namespace pipecc {
 
 int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
-    CLI::App app("Compiles this pipeline for Kubeflow Pipelines (v2 IR) or Argo Workflows.");
+    CLI::App app("Compiles this pipeline for the engine that will run it: Argo Workflows, Kubeflow Pipelines "
+                 "(v1: Argo; v2: KFP IR) or Vertex AI Pipelines.");
     app.set_version_flag("--version", "pipecc " + std::string(version()));
-    Target target = Target::Kfp;
-    Format format = Format::Yaml;
+    std::string engine_name;
+    std::string target;
+    std::string argo_version;
+    std::string format_name = "yaml";
     std::string output = "-";
     bool dump = false;
-    std::string argo_version = "3.5";
-    app.add_option("--target", target, "Engine to compile for: kfp (KFP v2, Vertex AI) or argo (Argo, KFP v1)")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, Target>{{"kfp", Target::Kfp}, {"argo", Target::Argo}}))
-        ->default_str("kfp");
-    app.add_option("--format", format, "Output syntax")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, Format>{{"yaml", Format::Yaml}, {"json", Format::Json}}))
-        ->default_str("yaml");
+    app.add_option("--engine", engine_name,
+                   "The engine that runs the output, NAME[@VERSION]: " + engine_names() +
+                       " (default kfp@2.17; argo alone is argo@4.1)")
+        ->type_name("NAME[@VERSION]")
+        ->check([](const std::string& v) {
+            return parse_engine(v) ? std::string() : "no engine " + v + "; pipecc knows " + engine_names();
+        });
+    app.add_option("--target", target, "Shorthand: kfp (--engine kfp@2.17) or argo (--engine argo@4.1)")
+        ->type_name("kfp|argo")
+        ->check(CLI::IsMember({"kfp", "argo"}));
+    app.add_option("--argo-version", argo_version, "Shorthand for --engine argo@X.Y (3.6, 3.7, 4.0 or 4.1)")
+        ->type_name("X.Y")
+        ->check([](const std::string& v) {
+            const auto e = parse_engine("argo@" + v);
+            return e ? std::string()
+                     : "Argo " + v + " is not supported: pipecc writes for argo@3.6 to argo@4.1 (for KFP 1.8's "
+                                     "Argo, --engine kfp@1.8)";
+        });
+    app.add_option("--format", format_name, "Output syntax")->type_name("yaml|json")->check(CLI::IsMember({"yaml", "json"}));
     app.add_option("-o,--output", output, "Output file; '-' for stdout")->default_str("-");
-    app.add_option("--argo-version", argo_version,
-                   "Argo target: the oldest Argo version to run on (e.g. 3.1 inside KFP 1.8); chooses how "
-                   "run-time values and schedules are written")
-        ->check([](const std::string& v) { return argo::parse_version(v) ? "" : "not a version like 3.5: " + v; })
-        ->default_str("3.5");
     app.add_flag("--dump", dump, "Print the checked pipeline graph instead of compiling it");
     std::string graph_format;
     app.add_option("--graph", graph_format,
-                   "Draw the pipeline as compiled for --target instead of writing it: dot, mermaid, or svg (needs "
-                   "Graphviz's dot)")
+                   "Draw the pipeline as compiled for the engine instead of writing it (svg needs Graphviz's dot)")
+        ->type_name("dot|mermaid|svg")
         ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
+    Engine engine = Engine::kfp();
     try {
         app.parse(argc, argv);
+        const std::optional<Engine> shorthand =
+            !argo_version.empty() ? parse_engine("argo@" + argo_version)
+            : target == "argo"    ? std::optional<Engine>(Engine::argo())
+            : target == "kfp"     ? std::optional<Engine>(Engine::kfp())
+                                  : std::nullopt;
+        if (!argo_version.empty() && target == "kfp") {
+            throw CLI::ValidationError("--argo-version", "--argo-version names an Argo engine, not --target kfp");
+        }
+        if (!engine_name.empty()) {
+            engine = *parse_engine(engine_name);
+            const bool same_output = !shorthand || profile(*shorthand).output == profile(engine).output;
+            if (!same_output || (!argo_version.empty() && *shorthand != engine)) {
+                throw CLI::ValidationError("--engine", "--engine " + engine.name() + " contradicts --target/--argo-version");
+            }
+        } else if (shorthand) {
+            engine = *shorthand;
+        }
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
+    const Format format = format_name == "json" ? Format::Json : Format::Yaml;
+    const bool argo_output = profile(engine).output == OutputKind::ArgoWorkflow;
 
     try {
         const Pipeline pipeline = factory();
@@ -51,8 +81,7 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
             graph::dump(g, std::cout);
             return 0;
         }
-        std::string text = compile_checked(
-            g, {.target = target, .format = format, .argo_version = *argo::parse_version(argo_version)});
+        std::string text = compile_checked(g, {.engine = engine, .format = format});
         if (!graph_format.empty()) {
             // Drawn from the compiled output, so the picture shows what the engine will run.
             const auto p = picture::picture_from_text(g.name, text);
@@ -62,7 +91,7 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
         }
         // Argo keeps a workflow in one etcd object (about 1.5 MB at most, status included).
         constexpr std::size_t kArgoWarnBytes = 1'000'000;
-        if (target == Target::Argo && graph_format.empty() && text.size() > kArgoWarnBytes) {
+        if (argo_output && graph_format.empty() && text.size() > kArgoWarnBytes) {
             std::cerr << "warning: the Argo workflow is " << text.size() / 1000
                       << " kB; Argo stores it in one etcd object (about 1.5 MB with its status). Shrink it by "
                          "giving repeated tasks identical settings (they then share one template), moving long "

@@ -69,6 +69,7 @@ struct CronField {
     int min;
     int max;
     std::string_view names[12];  // JAN..DEC or SUN..SAT, matched case-insensitively
+    std::string_view note{};     // appended to a range error
 };
 
 std::optional<int> cron_number(std::string_view text, const CronField& f) {
@@ -111,7 +112,8 @@ std::optional<std::string> check_cron_field(std::string_view field, const CronFi
             if (!lo || !hi) return where + ": '" + std::string(item) + "' is not a value or range";
             if (*lo > *hi) return where + ": the range '" + std::string(item) + "' is reversed";
             if (*lo < f.min || *hi > f.max) {
-                return where + ": values must lie from " + std::to_string(f.min) + " to " + std::to_string(f.max);
+                return where + ": values must lie from " + std::to_string(f.min) + " to " + std::to_string(f.max) +
+                       std::string(f.note);
             }
         }
         start = comma + 1;
@@ -142,7 +144,10 @@ std::optional<std::string> check_cron(std::string_view cron) {
         {"hour", 0, 23, {}},
         {"day-of-month", 1, 31, {}},
         {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
-        {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
+        // robfig/cron, which parses schedules in Argo (v3.0.1) and KFP (v1.2.0), has no 7 for Sunday
+        // (spec.go `dow = bounds{0, 6, …}` at both tags).
+        {"day-of-week", 0, 6, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"},
+         " (Argo's and KFP's cron parser has no 7: write 0 for Sunday)"},
     };
     const std::vector<std::string_view> parts = cron_fields(cron);
     if (parts.size() != 5) {

@@ -27,7 +27,15 @@ std::string_view platform_spec_schema_json();
 /// @endcode
 std::string_view argo_workflow_schema_json();
 
-/// schemas/argo_workflow_v3.5.schema.json: the same from Argo v3.5.15's schema.
+/// schemas/argo_workflow_v3.7.schema.json: the same from Argo v3.7.18's schema, for argo@3.6 and 3.7.
+///
+/// @code
+/// const auto schema = nlohmann::json::parse(argo_workflow_v3_7_schema_json());
+/// @endcode
+std::string_view argo_workflow_v3_7_schema_json();
+
+/// schemas/argo_workflow_v3.5.schema.json: the same from Argo v3.5.15's schema, the oldest at hand (for
+/// kfp@1.8, whose Argo is 3.1.6).
 ///
 /// @code
 /// const auto schema = nlohmann::json::parse(argo_workflow_v3_5_schema_json());

@@ -40,6 +40,10 @@ const JsonSchema& argo_schema(ArgoSchema version) {
         static const JsonSchema v3_5(argo_workflow_v3_5_schema_json(), kinds);
         return v3_5;
     }
+    if (version == ArgoSchema::V3_7) {
+        static const JsonSchema v3_7(argo_workflow_v3_7_schema_json(), kinds);
+        return v3_7;
+    }
     static const JsonSchema v4_1(argo_workflow_schema_json(), kinds);
     return v4_1;
 }

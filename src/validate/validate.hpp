@@ -16,7 +16,7 @@ namespace pipecc::validate {
 /// validate_text(text, "wf.argo.yaml", {.argo = ArgoSchema::V3_5});
 /// @endcode
 struct Options {
-    enum class ArgoSchema { V4_1, V3_5 } argo = ArgoSchema::V4_1;  ///< v4.1.2 or v3.5.15
+    enum class ArgoSchema { V4_1, V3_7, V3_5 } argo = ArgoSchema::V4_1;  ///< v4.1.2, v3.7.18 or v3.5.15
 };
 using ArgoSchema = Options::ArgoSchema;
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # validate_outputs.sh argo|kfp|schema DIR: runs a validator over every output of that kind in DIR.
-# Argo outputs are checked against the schema of the Argo version they were compiled for:
-# NAME.argo.yaml (the default --argo-version 3.5) against v3.5.15 and, when it is not a
-# CronWorkflow (whose form changed in 3.6), also v4.1.2; NAME.argo-4.1.yaml against v4.1.2;
-# NAME.argo-3.1.yaml against v3.5.15, the oldest schema at hand.
+# Argo outputs are checked against the schemas of the engines they were compiled for:
+# NAME.argo.yaml (the default, argo@4.1, byte-identical to argo@3.6, 3.7 and 4.0: see
+# tests/engine_profile_test.cpp) against v4.1.2 and v3.7.18; NAME.argo-kfp-1.8.yaml (KFP 1.8
+# runs Argo 3.1.6) against v3.5.15, the oldest schema at hand.
 # The upstream validators live in ../shared beside the checkout; without it (a user's clone) the
 # test is skipped visibly (exit 77, which CTest reports as skipped).
 set -euo pipefail
@@ -26,12 +26,11 @@ case $kind in
   kfp) exec "$python" "$shared/tools/validate_kfp_ir.py" "${files[@]}" ;;
   schema) exec "$python" "$here/check_ir_schema.py" -q "${files[@]}" ;;
 esac
-v35=() v41=()
+v35=() v37=() v41=()
 for f in "${files[@]}"; do
   case $f in
-    *.argo-4.1.yaml) v41+=("$f") ;;
-    *.argo-3.1.yaml) v35+=("$f") ;;
-    *) v35+=("$f"); grep -q '^kind: CronWorkflow' "$f" || v41+=("$f") ;;
+    *.argo-kfp-1.8.yaml) v35+=("$f") ;;
+    *) v41+=("$f"); v37+=("$f") ;;
   esac
 done
 argo() {
@@ -41,4 +40,5 @@ argo() {
     --schema "$shared/reference/argo/argo-workflows-$schema.schema.json" "$@"
 }
 argo v3.5.15 "${v35[@]}"
+argo v3.7.18 "${v37[@]}"
 argo v4.1.2 "${v41[@]}"

@@ -1,37 +1,27 @@
 #pragma once
 /// The Argo Workflows backend: a standalone `argoproj.io/v1alpha1` Workflow that runs on plain
-/// Argo (>= 3.4) and uploads to Kubeflow Pipelines v1.
+/// Argo (3.6 to 4.1) and uploads to Kubeflow Pipelines v1.
 
-#include <optional>
+#include <string>
 #include <string_view>
 
 #include "pipecc/emit/document.hpp"
+#include "pipecc/graph/engine.hpp"
 #include "pipecc/graph/graph.hpp"
 
 namespace pipecc::argo {
 
-/// An Argo Workflows version, e.g. 3.5 or 3.1.3.
-struct Version {
-    int major = 3;
-    int minor = 5;
-    int patch = 0;
-
-    friend auto operator<=>(const Version&, const Version&) = default;
-};
-
-/// Parses "3.5" or "3.1.3"; nullopt if it is not a version.
-std::optional<Version> parse_version(std::string_view text);
-
-/// The first version with expression templates that pipecc relies on (`{{=...}}` with sprig and
-/// `workflow.creationTimestamp.s`).
-inline constexpr Version kExpressionsSince{3, 2, 4};
-
 /// Options for the Argo backend.
 struct Options {
-    /// The oldest Argo the output must run on; it chooses how run-time values are lowered
-    /// and how a schedule is written.
-    Version argo_version{};
+    /// The engine that runs the output (`argo@…` or `kfp@1.8`): it chooses how run-time values
+    /// are lowered and whether a schedule is a CronWorkflow.
+    Engine engine = Engine::argo();
 };
+
+/// The annotations that carry a pipeline's schedule on an engine that takes no CronWorkflow
+/// (`kfp@1.8`), for `pipecc deploy kfp` to make the recurring run from.
+inline constexpr std::string_view kScheduleAnnotation = "pipecc.dev/schedule";
+inline constexpr std::string_view kTimeZoneAnnotation = "pipecc.dev/time-zone";
 
 /// What only the Argo target rejects, checked on the user's graph before any lowering adds tasks
 /// (so errors name the user's task): run::scheduled_at() without a schedule.

@@ -20,24 +20,6 @@ namespace pipecc::argo {
 std::string input_artifact_path(const std::string& input) { return "/tmp/inputs/" + input + "/data"; }
 std::string output_path(const std::string& output) { return "/tmp/outputs/" + output + "/data"; }
 
-std::optional<Version> parse_version(std::string_view text) {
-    Version v{0, 0, 0};
-    int* parts[3] = {&v.major, &v.minor, &v.patch};
-    std::size_t i = 0;
-    int count = 0;
-    if (!text.empty() && text[0] == 'v') ++i;
-    while (count < 3) {
-        if (i >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
-        int n = 0;
-        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && n < 10000) n = n * 10 + (text[i++] - '0');
-        *parts[count++] = n;
-        if (i == text.size()) break;
-        if (text[i++] != '.') return std::nullopt;
-    }
-    if (count < 2 || i != text.size()) return std::nullopt;
-    return v;
-}
-
 namespace {
 
 using namespace graph;
@@ -76,10 +58,11 @@ struct Scopes {
 struct Ctx {
     const Graph& g;
     const Options& options;
+    const EngineProfile& engine;  // read once per pipeline, not per task
     Scopes* scopes;
     bool nested = false;  // a pipeline run as a task: parameters are its DAG template's inputs
     bool scheduled = false;  // the outermost pipeline has a schedule
-    bool expressions() const { return options.argo_version >= kExpressionsSince; }
+    bool expressions() const { return engine.expression_templates; }
     int scope_of(const Task& t) const { return t.hook != Hook::None ? 0 : scopes->of_group[t.group]; }
 
     // How scope `s` refers to output `o` of a task: through `tasks.` in the producer's DAG, else
@@ -830,6 +813,7 @@ Scopes make_scopes(const Graph& g, bool has_hooks, UniqueNames& template_names) 
 // What the root and every nested pipeline share: the template list and its names.
 struct Emission {
     const Options& options;
+    const EngineProfile& engine;
     const Graph* root;
     UniqueNames template_names{};
     Node templates = Node::seq();
@@ -885,7 +869,7 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
     UniqueNames& template_names = em.template_names;
     const bool has_hooks = !exit_name.empty();
     Scopes scopes = make_scopes(g, has_hooks, template_names);
-    const Ctx ctx{g, options, &scopes, &g != em.root, em.root->schedule.has_value()};
+    const Ctx ctx{g, options, em.engine, &scopes, &g != em.root, em.root->schedule.has_value()};
     Node templates = Node::seq();
     templates.push(Node());  // the entry DAG, filled in below
     if (has_hooks) templates.push(Node());  // the exit DAG
@@ -1073,7 +1057,7 @@ void check(const Graph& g, const Options&) {
 }
 
 doc::Node emit(const Graph& g, const Options& options) {
-    Emission em{options, &g};
+    Emission em{options, profile(options.engine), &g};
     em.template_names.take(g.name);
     const bool has_hooks = std::any_of(g.tasks.begin(), g.tasks.end(), [](const Task& t) { return t.hook != Hook::None; });
     const std::string exit_name = has_hooks ? em.template_names.claim(g.name + "-exit") : std::string();
@@ -1122,22 +1106,25 @@ doc::Node emit(const Graph& g, const Options& options) {
     Node annotations = Node::map();
     if (!g.display_name.empty()) annotations.set("workflows.argoproj.io/title", g.display_name);
     if (!g.description.empty()) annotations.set("workflows.argoproj.io/description", g.description);
+    const bool cron_workflow = g.schedule && em.engine.schedule == ScheduleKind::CronWorkflow;
+    if (g.schedule && !cron_workflow) {
+        // KFP 1.8 takes only a Workflow; `pipecc deploy kfp` reads the schedule from here to make
+        // the recurring run.
+        annotations.set(std::string(kScheduleAnnotation), g.schedule->cron);
+        annotations.set(std::string(kTimeZoneAnnotation), is_utc(g.schedule->time_zone) ? std::string("UTC") : g.schedule->time_zone);
+    }
     // A CronWorkflow needs a fixed name; the workflows it starts get generated ones.
-    Node metadata = Node::map().set(g.schedule ? "name" : "generateName", g.schedule ? g.name : g.name + "-");
+    Node metadata = Node::map().set(cron_workflow ? "name" : "generateName", cron_workflow ? g.name : g.name + "-");
     if (!annotations.empty()) metadata.set("annotations", std::move(annotations));
 
     Node doc = Node::map().set("apiVersion", "argoproj.io/v1alpha1");
-    if (!g.schedule) {
+    if (!cron_workflow) {
         doc.set("kind", "Workflow").set("metadata", std::move(metadata)).set("spec", std::move(spec));
         return doc;
     }
-    // Argo 3.6 added the `schedules` list and 4.0 dropped the single `schedule`.
+    // `schedules` (a list) exists from Argo 3.6, and 4.0 dropped the single `schedule`.
     Node cron = Node::map();
-    if (options.argo_version >= Version{3, 6, 0}) {
-        cron.set("schedules", Node::seq({g.schedule->cron}));
-    } else {
-        cron.set("schedule", g.schedule->cron);
-    }
+    cron.set("schedules", Node::seq({g.schedule->cron}));
     cron.set("timezone", is_utc(g.schedule->time_zone) ? std::string("UTC") : g.schedule->time_zone);
     cron.set("workflowSpec", std::move(spec));
     doc.set("kind", "CronWorkflow").set("metadata", std::move(metadata)).set("spec", std::move(cron));

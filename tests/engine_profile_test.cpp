@@ -5,6 +5,7 @@
 
 #include "cli_support.hpp"
 #include "test_support.hpp"
+#include "tools/subprocess.hpp"
 
 using namespace pipecc;
 using Catch::Contains;
@@ -217,4 +218,31 @@ TEST_CASE("engines: the README's table is the profiles' table", "[engine][docs]"
     CHECK(r.code == 0);
     CHECK(r.out == engine_table_markdown());
     for (const auto& p : engine_profiles()) CHECK_THAT(engine_table_markdown(), Contains("| `" + p.engine.name() + "` |"));
+}
+
+// The examples as a user compiles them for each engine: what runs as written compiles, and what
+// an engine would drop or leave empty is refused with the task, the setting and the engine.
+TEST_CASE("engines: the examples on vertex and kfp@2.16", "[engine][examples]") {
+    const auto run = [](const std::string& example, const std::string& engine) {
+        const std::string bin = std::string(PIPECC_EXAMPLES_BIN_DIR) + "/" + example;
+        return test::run_process({bin, "--engine", engine, "-o", "-"});
+    };
+    const auto daily = run("daily_prediction", "vertex");
+    CHECK(daily.exit_code == 1);
+    CHECK_THAT(daily.err, StartsWith("error: pipeline 'daily-prediction', task 'predict': vertex does not apply node "
+                                     "selectors (cloud.google.com/gke-nodepool=high-memory-pool)"));
+    CHECK(daily.out.empty());
+    const auto pager = run("notify_on_failure", "vertex");
+    CHECK(pager.exit_code == 1);
+    CHECK_THAT(pager.err, Contains("task 'page-on-call': vertex does not apply secrets (env PAGER_URL"));
+    for (const char* plain : {"hello", "flip_coin", "parallel_training", "nested_pipeline", "producer_consumer"}) {
+        CAPTURE(plain);
+        const auto r = run(plain, "vertex");
+        CHECK(r.exit_code == 0);
+        // Vertex gets the same IR as KFP: only what it would not apply differs, and that is refused.
+        CHECK(r.out == run(plain, "kfp").out);
+    }
+    const auto old = run("daily_prediction", "kfp@2.16");
+    CHECK(old.exit_code == 1);
+    CHECK_THAT(old.err, Contains("kfp@2.16 does not fill run::created_at()") && Contains("KFP 2.17"));
 }

@@ -273,3 +273,31 @@ TEST_CASE("validate: a stray comma is unreadable, not an endless stream of docum
         CHECK_THAT(report.problems.front().message, Contains("more than 1000 YAML documents"));
     }
 }
+
+// --engine also checks what that engine would refuse or silently run wrongly (the same profiles
+// as the compiler: tests/engine_profile_test.cpp cites the engine source of each).
+TEST_CASE("validate --engine: what the engine refuses in a file that passes the schemas", "[validate][engine]") {
+    const fs::path golden = fs::path(PIPECC_SOURCE_DIR) / "tests" / "golden";
+    const std::string daily_ir = (golden / "daily_prediction.kfp.yaml").string();
+    ValidateScratch s("engine");
+    CHECK(s.run(daily_ir).code == 0);
+    CHECK(s.run("--engine kfp@2.17 " + daily_ir).code == 0);
+    // A PlatformSpec (daily_prediction's secret and node selector) is dropped by Vertex.
+    auto vertex = s.run("--engine vertex " + daily_ir);
+    CHECK(vertex.code == 1);
+    CHECK_THAT(vertex.out, Contains("vertex does not apply the kfp-kubernetes PlatformSpec"));
+    // The resolver step receives {{$.pipeline_job_create_time_utc}}, which 2.16 leaves empty.
+    auto old = s.run("--engine kfp@2.16 " + daily_ir);
+    CHECK(old.code == 1);
+    CHECK_THAT(old.out, Contains("task 'resolve-run-values', input 'created_at': kfp@2.16 does not fill "
+                                 "{{$.pipeline_job_create_time_utc}} (filled from KFP 2.17)"));
+    CHECK(s.run("--engine vertex " + (golden / "hello.kfp.yaml").string()).code == 0);
+    // The wrong kind of file for the engine.
+    CHECK_THAT(s.run("--engine argo " + daily_ir).out, Contains("this is KFP v2 IR; argo@4.1 runs Argo workflows"));
+    CHECK_THAT(s.run("--engine kfp " + (golden / "hello.argo.yaml").string()).out,
+               Contains("this is an Argo Workflow; kfp@2.17 runs KFP v2 IR"));
+    // KFP 1.8 uploads only Workflows (kubeflow/pipelines 1.8.22 backend/src/common/util/template_util.go).
+    auto cron = s.run("--engine kfp@1.8 " + (golden / "daily_prediction.argo.yaml").string());
+    CHECK(cron.code == 1);
+    CHECK_THAT(cron.out, Contains("KFP 1.8 uploads only kind: Workflow, not CronWorkflow"));
+}

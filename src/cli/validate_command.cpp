@@ -71,8 +71,9 @@ void add_validate_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--format", o->format, "text (default): FILE:LINE:COL: error: MESSAGE lines; json: one report")
         ->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("--engine", o->engine,
-                    "the engine that will load Argo files, which chooses Argo's schema: argo@4.0/4.1 (v4.1.2, the "
-                    "default), argo@3.6/3.7 (v3.7.18), kfp@1.8 (v3.5.15, the oldest at hand)")
+                    "the engine that will run the files: checks what it refuses or would run wrongly, and chooses "
+                    "Argo's schema: argo@4.0/4.1 (v4.1.2, the default), argo@3.6/3.7 (v3.7.18), kfp@1.8 (v3.5.15, "
+                    "the oldest at hand)")
         ->type_name("NAME[@VERSION]")
         ->check([](const std::string& v) {
             return parse_engine(v) ? std::string() : "no engine " + v + "; pipecc knows " + engine_names();
@@ -86,7 +87,8 @@ void add_validate_command(CLI::App& app, ExitCode& exit) {
                                             : o->argo_version == "3.7" ? validate::ArgoSchema::V3_7
                                             : !o->engine.empty()       ? schema_for(*parse_engine(o->engine))
                                                                        : validate::ArgoSchema::V4_1;
-        const validate::Options options{.argo = schema};
+        const validate::Options options{
+            .argo = schema, .engine = o->engine.empty() ? std::nullopt : parse_engine(o->engine)};
         std::vector<validate::FileReport> reports;
         for (const auto& f : o->files) {
             reports.push_back(validate::validate_file(f, options));

@@ -12,6 +12,7 @@
 #include "validate/argo_checks.hpp"
 #include "validate/data_checks.hpp"
 #include "validate/embedded_schemas.hpp"
+#include "validate/engine_rules.hpp"
 #include "validate/ir_checks.hpp"
 #include "validate/json_schema.hpp"
 #include "validate/yaml_access.hpp"
@@ -104,6 +105,7 @@ struct Run {
             platform_spec_schema().validate(docs[1], "#", rules, budget, platform);
             found.append(platform, "PlatformSpec: ");
         }
+        if (options.engine) check_ir_for_engine(docs, profile(*options.engine), budget, found);
     }
 
     void argo(const YAML::Node& doc, const std::string& kind, const ScalarRules& rules) {
@@ -112,6 +114,7 @@ struct Run {
         argo_schema(options.argo).validate(doc, "#/kinds/" + kind, rules, budget, found);
         check_argo_structure(doc, budget, found);
         check_argo_variables(workflow_spec(doc), budget, found);
+        if (options.engine) check_argo_for_engine(doc, kind, profile(*options.engine), found);
     }
 
     void documents(std::vector<YAML::Node> docs, const ScalarRules& rules) {

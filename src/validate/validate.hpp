@@ -2,9 +2,11 @@
 /// `pipecc validate`: checks KFP v2 IR and Argo workflow files the way the engines' loaders
 /// would, with the schemas compiled in (no Python, no files at run time).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "pipecc/graph/engine.hpp"
 #include "validate/problem.hpp"
 
 namespace pipecc::validate {
@@ -17,6 +19,8 @@ namespace pipecc::validate {
 /// @endcode
 struct Options {
     enum class ArgoSchema { V4_1, V3_7, V3_5 } argo = ArgoSchema::V4_1;  ///< v4.1.2, v3.7.18 or v3.5.15
+    /// If set, also what this engine refuses or would run wrongly (`engine_rules.hpp`).
+    std::optional<Engine> engine{};
 };
 using ArgoSchema = Options::ArgoSchema;
 

@@ -2,8 +2,8 @@
 // another only when it did not.
 //
 // Teaches: on_success() and on_failure(). They run after every other task, like an exit
-// handler, and read run::status(), which is "Succeeded", "Failed", "Error" or "Cancelled" on
-// every engine. Argo: `when` conditions on {{workflow.status}} in the exit handler. KFP IR: exit
+// handler, and read run::status(): "Succeeded", "Failed" or "Error" on every engine, and
+// "Cancelled" on KFP and Vertex (Argo reports a stopped run as "Failed"). Argo: `when` conditions on {{workflow.status}} in the exit handler. KFP IR: exit
 // tasks whose trigger condition tests the normalised final status.
 #include <pipecc/pipecc.hpp>
 

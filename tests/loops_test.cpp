@@ -152,6 +152,25 @@ TEST_CASE("loop mistakes are errors naming the task or the loop", "[loops]") {
         CHECK(err->where().task == "outside");
         CHECK_THAT(err->message(), Catch::Contains("uses the item of a parallel_for outside its body"));
     }
+    // A new user's finding: a Struct item's field read after its loop passed the checks, and the
+    // emitters then crashed (SIGFPE on KFP, SIGSEGV on Argo) looking for the loop around the task.
+    SECTION("a field of a Struct item outside its loop, whole or inside a string") {
+        for (bool in_string : {false, true}) {
+            Pipeline p("p");
+            std::optional<Value<Struct>> leaked;
+            p.parallel_for<Struct>(json::array({{{"a", "1"}}, {{"a", "2"}}}), [&](const Value<Struct>& it) {
+                leaked = it;
+                p.add(consumer()).arg("x", it.field<String>("a"));
+            });
+            const Value<String> a = leaked->field<String>("a");
+            p.add(consumer(), "after").arg("x", in_string ? concat("a=", a) : a);
+            auto err = check_error(p);
+            REQUIRE(err);
+            CHECK(err->where().task == "after");
+            CHECK(err->where().input == "x");
+            CHECK_THAT(err->message(), Catch::Contains("uses the item of a parallel_for outside its body"));
+        }
+    }
     SECTION("collected() of a task outside any loop") {
         Pipeline p("p");
         auto score = p.add(scorer()).arg("x", "a").output<Float>("score");

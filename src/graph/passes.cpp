@@ -378,13 +378,15 @@ GroupId enclosing_loop(const Graph& g, GroupId group) {
 
 // A loop item or a field of one, read by something in `group`.
 void check_loop_item(const Graph& g, const Expr& e, GroupId group, const std::function<Error(const std::string&)>& fail) {
+    const Expr* read = &e;  // the item itself, also when a field of it is read
     if (auto* f = e.as<node::Field>()) {
         if (!f->value->as<node::LoopItem>()) throw fail("field(\"" + f->name + "\") works only on a parallel_for item");
         if (!valid_port_name(f->name)) {
             throw fail("field(\"" + f->name + "\"): a field name here is letters, digits, '_' and '-', starting with a letter");
         }
+        read = f->value.get();
     }
-    if (auto* item = e.as<node::LoopItem>(); item && !g.within(group, item->loop)) {
+    if (auto* item = read->as<node::LoopItem>(); item && !g.within(group, item->loop)) {
         throw fail("uses the item of a parallel_for outside its body");
     }
 }

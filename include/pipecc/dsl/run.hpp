@@ -42,8 +42,9 @@ Value<String> id();
 /// @endcode
 Value<String> task_name();
 
-/// The run's final status, normalised on every engine to "Succeeded", "Failed", "Error" or
-/// "Cancelled". Only hook tasks (`on_exit`, `on_success`, `on_failure`) can read it.
+/// The run's final status, normalised to "Succeeded", "Failed" or "Error" on every engine, and
+/// "Cancelled" on KFP and Vertex (Argo reports a stopped run as "Failed" and runs no exit
+/// handler for a terminated one). Only hook tasks (`on_exit`, `on_success`, `on_failure`) can read it.
 ///
 /// @code
 /// p.on_exit(notify).arg("status", run::status());

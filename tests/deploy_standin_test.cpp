@@ -68,7 +68,7 @@ TEST_CASE("deploy kfp: a first deploy, the same version again, and other content
     CHECK_THAT(first.out, Contains("pipeline daily-prediction: created"));
     CHECK_THAT(first.out, Contains("version v1 of daily-prediction: uploaded"));
     CHECK_THAT(first.out, Contains("experiment daily: created"));
-    CHECK_THAT(first.out, Contains("cron \"TZ=Asia/Tokyo 0 0 6 * * *\""));
+    CHECK_THAT(first.out, Contains("cron \"0 0 21 * * *\""));
 
     const auto log = s.requests();
     const auto w = writes(log);
@@ -93,6 +93,39 @@ TEST_CASE("deploy kfp: a first deploy, the same version again, and other content
     CHECK(other.exit_code == 1);
     CHECK_THAT(other.err, Contains("version v1 of daily-prediction already exists with different content"));
     CHECK(writes(s.requests()).size() == 4);
+}
+
+TEST_CASE("deploy kfp: --controller-zone and --fixed-offset decide the cron; a DST zone is refused before any request",
+          "[deploy][cron]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto tokyo = pipecc_cli(kfp_args(s, kDaily, "v1") +
+                            std::vector<std::string>{"--recurring", "--controller-zone", "Asia/Tokyo", "--dry-run"});
+    INFO(tokyo.err);
+    CHECK(tokyo.exit_code == 0);
+    CHECK_THAT(tokyo.err, Contains("\"cron\": \"0 0 6 * * *\""));
+    CHECK_THAT(tokyo.out, Contains("cron \"0 0 6 * * *\""));
+
+    auto dst = pipecc_cli(kfp_args(s, kDaily, "v1") +
+                          std::vector<std::string>{"--recurring", "--time-zone", "America/New_York"});
+    CHECK(dst.exit_code == 1);
+    CHECK_THAT(dst.err, Contains("time zone 'America/New_York' changes its UTC offset") &&
+                            Contains("one fixed zone for the whole cluster") && Contains("--fixed-offset"));
+    CHECK(s.requests().empty());
+
+    auto fixed = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring", "--time-zone",
+                                                                                "America/New_York", "--fixed-offset"});
+    INFO(fixed.err);
+    CHECK(fixed.exit_code == 0);
+    CHECK_THAT(fixed.err, Contains("warning: --fixed-offset: time zone 'America/New_York' is taken as UTC-05:00"));
+    CHECK_THAT(fixed.out, Contains("cron \"0 0 11 * * *\""));
+
+    auto wrap = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring", "--cron", "0 6 1 * *"});
+    CHECK(wrap.exit_code == 1);
+    CHECK_THAT(wrap.err, Contains("cannot be written as one cron line in UTC"));
+    auto seven = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring", "--cron", "0 6 * * 7"});
+    CHECK(seven.exit_code == 1);
+    CHECK_THAT(seven.err, Contains("write 0 for Sunday"));
 }
 
 TEST_CASE("deploy kfp: a new version takes over the recurring run with no gap and no overlap", "[deploy]") {
@@ -245,7 +278,7 @@ TEST_CASE("deploy kfp --dry-run prints every request and sends none", "[deploy]"
     for (const char* line : {"GET ", "POST ", "/apis/v2beta1/pipelines/names/daily-prediction",
                              "/apis/v2beta1/pipelines/upload_version?pipelineid=%3Cpipeline_id%3E&name=v1",
                              "uploadfile=@daily_prediction.kfp.yaml", "/apis/v2beta1/recurringruns",
-                             "\"cron\": \"TZ=Asia/Tokyo 0 0 6 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
+                             "\"cron\": \"0 0 21 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
         CHECK_THAT(dry.err, Contains(line));
     }
     auto bad_param = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--param", "nope=1"});

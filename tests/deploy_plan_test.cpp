@@ -58,3 +58,16 @@ TEST_CASE("deploy: deploying the same version again keeps its recurring run and 
     // A changed cron is a new recurring run: there is no update call.
     CHECK_FALSE(plan_recurring(existing, "p", "v2", "0 30 7 * * *", Retire::Disable).keep);
 }
+
+TEST_CASE("deploy: a recurring run with the cron of an earlier pipecc is replaced by the converted one", "[deploy]") {
+    // Earlier pipecc sent `TZ=Asia/Tokyo 0 0 6 * * *`, which KFP 2.17.0 refuses (robfig/cron v1.2.0
+    // cron.Parse in api_converter.go) but a server without that check may hold: the same version with
+    // the converted cron (06:00 Tokyo = 21:00 UTC) must not count as already pinned.
+    const std::vector<json> existing{recurring("tz", "p", "v1", "ENABLED", "TZ=Asia/Tokyo 0 0 6 * * *")};
+    const auto plan = plan_recurring(existing, "p", "v1", "0 0 21 * * *", Retire::Disable);
+    CHECK_FALSE(plan.keep);
+    CHECK(plan.retire == std::vector<std::string>{"tz"});
+    CHECK(plan_recurring({recurring("utc", "p", "v1", "ENABLED", "0 0 21 * * *")}, "p", "v1", "0 0 21 * * *",
+                         Retire::Disable)
+              .keep == std::optional<std::string>("utc"));
+}

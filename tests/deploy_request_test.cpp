@@ -77,10 +77,12 @@ TEST_CASE("deploy: --param values are typed by the pipeline's parameters", "[dep
 
 TEST_CASE("deploy: request bodies follow the KFP and Vertex contracts", "[deploy]") {
     KfpDeployOptions o{.name = "daily", .version = "abc", .max_concurrency = 2, .no_catchup = true};
-    const auto rr = recurring_run_body(o, "e1", "p1", "v1", "TZ=UTC 0 0 6 * * *", json::object());
+    // The cron as kfp_cron writes it: robfig/cron v1.2.0 fields, seconds first, no TZ= (KFP 2.17.0
+    // api_converter.go).
+    const auto rr = recurring_run_body(o, "e1", "p1", "v1", "0 0 21 * * *", json::object());
     CHECK(rr["pipeline_version_reference"] == json{{"pipeline_id", "p1"}, {"pipeline_version_id", "v1"}});
     CHECK(rr["max_concurrency"] == "2");
-    CHECK(rr["trigger"]["cron_schedule"]["cron"] == "TZ=UTC 0 0 6 * * *");
+    CHECK(rr["trigger"]["cron_schedule"]["cron"] == "0 0 21 * * *");
     CHECK(rr["mode"] == "ENABLE");
     CHECK(rr["no_catchup"] == true);
     CHECK(is_ours(rr, "p1"));

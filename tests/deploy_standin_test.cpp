@@ -68,7 +68,7 @@ TEST_CASE("deploy kfp: a first deploy, the same version again, and other content
     CHECK_THAT(first.out, Contains("pipeline daily-prediction: created"));
     CHECK_THAT(first.out, Contains("version v1 of daily-prediction: uploaded"));
     CHECK_THAT(first.out, Contains("experiment daily: created"));
-    CHECK_THAT(first.out, Contains("cron \"TZ=Asia/Tokyo 0 0 6 * * *\""));
+    CHECK_THAT(first.out, Contains("cron \"0 0 21 * * *\""));
 
     const auto log = s.requests();
     const auto w = writes(log);
@@ -93,6 +93,111 @@ TEST_CASE("deploy kfp: a first deploy, the same version again, and other content
     CHECK(other.exit_code == 1);
     CHECK_THAT(other.err, Contains("version v1 of daily-prediction already exists with different content"));
     CHECK(writes(s.requests()).size() == 4);
+}
+
+// The daily example schedules 06:00 in Asia/Tokyo (tests/golden/daily_prediction.kfp.yaml's
+// header). KFP 2.17.0 checks the cron with robfig/cron v1.2.0 cron.Parse (api_converter.go; go.mod
+// pins v1.2.0), which has no TZ= prefix, and its controller fires crons in CRON_SCHEDULE_TIMEZONE,
+// UTC by default (backend/src/crd/controller/scheduledworkflow/util/const.go). So the recurring
+// run gets 21:00 UTC, seconds first; the old `TZ=Asia/Tokyo 0 0 6 * * *` is refused with 400.
+TEST_CASE("deploy kfp --recurring: Tokyo 06:00 reaches KFP as the controller's 21:00, which robfig/cron parses",
+          "[deploy][cron]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto r = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("recurring run: created (") && Contains("cron \"0 0 21 * * *\""));
+    json created;
+    for (const auto& req : s.requests()) {
+        if (req["method"] == "POST" && req["path"] == "/apis/v2beta1/recurringruns") created = req;
+    }
+    REQUIRE(created.is_object());
+    CHECK(created["status"] == 200);
+    CHECK(created["body"]["trigger"]["cron_schedule"]["cron"] == "0 0 21 * * *");
+
+    // What pipecc sent before: seven fields for robfig/cron v1.2.0 (parser.go: "Expected 5 to 6 fields").
+    json body = created["body"];
+    body["trigger"]["cron_schedule"]["cron"] = "TZ=Asia/Tokyo 0 0 6 * * *";
+    const auto old = s.send("POST", "/apis/v2beta1/recurringruns", body);
+    CHECK(old.status == 400);
+    CHECK_THAT(old.body, Contains("Schedule cron is not a supported format") &&
+                             Contains("Expected 5 to 6 fields, found 7: TZ=Asia/Tokyo 0 0 6 * * *"));
+
+    // The stand-in's check is robfig/cron v1.2.0 Parse (parser.go, spec.go, constantdelay.go at
+    // v1.2.0): defaultParser = Second | Minute | Hour | Dom | Month | DowOptional | Descriptor.
+    struct Case {
+        const char* cron;
+        const char* error;  // nullptr: accepted
+    };
+    for (const auto& c : std::vector<Case>{
+             {"0 0 21 * * *", nullptr},
+             {"0 0 21 * *", nullptr},  // five fields: seconds..month, day of week defaults to *
+             {"0 30 9 ? JAN-dec Mon-FRI", nullptr},
+             {"*/5 *-9 0-23/2 1,,15 * 0,6", nullptr},  // '*-9' is '*'; empty list items are dropped
+             {"+0 0 6 * * *", nullptr},                 // strconv.Atoi takes a sign
+             {"@daily", nullptr},
+             {"@every 1h30m", nullptr},
+             {"@every -5s", nullptr},  // Every() rounds anything under a second up to one
+             {"", "Empty spec string"},
+             {" @daily", "Expected 5 to 6 fields, found 1:  @daily"},
+             {"@daily ", "Unrecognized descriptor: @daily "},
+             {"@reboot", "Unrecognized descriptor: @reboot"},
+             {"@every 1d", "Failed to parse duration @every 1d: time: unknown unit \"d\" in duration \"1d\""},
+             {"CRON_TZ=UTC 0 6 * * *", "Failed to parse int from CRON_TZ=UTC"},
+             {"0 0 6 * * 7", "End of range (7) above maximum (6): 7"},
+             {"0 0 24 * * *", "End of range (24) above maximum (23): 24"},
+             {"0 0 6 0 * *", "Beginning of range (0) below minimum (1): 0"},
+             {"0 0 6 * 13 *", "End of range (13) above maximum (12): 13"},
+             {"0 0 6 * * 5-1", "Beginning of range (5) beyond end of range (1): 5-1"},
+             {"0 */0 6 * * *", "Step of range should be a positive number: */0"},
+             {"0 1-2-3 6 * * *", "Too many hyphens: 1-2-3"},
+             {"0 1/2/3 6 * * *", "Too many slashes: 1/2/3"},
+             {"0 6 * *", "Expected 5 to 6 fields, found 4: 0 6 * *"},
+         }) {
+        INFO("cron '" << c.cron << "'");
+        body["trigger"]["cron_schedule"]["cron"] = c.cron;
+        const auto reply = s.send("POST", "/apis/v2beta1/recurringruns", body);
+        if (c.error) {
+            CHECK(reply.status == 400);
+            CHECK_THAT(json::parse(reply.body).value("message", ""), Contains(c.error));
+        } else {
+            CHECK(reply.status == 200);
+        }
+    }
+}
+
+TEST_CASE("deploy kfp: --controller-zone and --fixed-offset decide the cron; a DST zone is refused before any request",
+          "[deploy][cron]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    auto tokyo = pipecc_cli(kfp_args(s, kDaily, "v1") +
+                            std::vector<std::string>{"--recurring", "--controller-zone", "Asia/Tokyo", "--dry-run"});
+    INFO(tokyo.err);
+    CHECK(tokyo.exit_code == 0);
+    CHECK_THAT(tokyo.err, Contains("\"cron\": \"0 0 6 * * *\""));
+    CHECK_THAT(tokyo.out, Contains("cron \"0 0 6 * * *\""));
+
+    auto dst = pipecc_cli(kfp_args(s, kDaily, "v1") +
+                          std::vector<std::string>{"--recurring", "--time-zone", "America/New_York"});
+    CHECK(dst.exit_code == 1);
+    CHECK_THAT(dst.err, Contains("time zone 'America/New_York' changes its UTC offset") &&
+                            Contains("one fixed zone for the whole cluster") && Contains("--fixed-offset"));
+    CHECK(s.requests().empty());
+
+    auto fixed = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--recurring", "--time-zone",
+                                                                                "America/New_York", "--fixed-offset"});
+    INFO(fixed.err);
+    CHECK(fixed.exit_code == 0);
+    CHECK_THAT(fixed.err, Contains("warning: --fixed-offset: time zone 'America/New_York' is taken as UTC-05:00"));
+    CHECK_THAT(fixed.out, Contains("cron \"0 0 11 * * *\""));
+
+    auto wrap = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring", "--cron", "0 6 1 * *"});
+    CHECK(wrap.exit_code == 1);
+    CHECK_THAT(wrap.err, Contains("cannot be written as one cron line in UTC"));
+    auto seven = pipecc_cli(kfp_args(s, kDaily, "v2") + std::vector<std::string>{"--recurring", "--cron", "0 6 * * 7"});
+    CHECK(seven.exit_code == 1);
+    CHECK_THAT(seven.err, Contains("write 0 for Sunday"));
 }
 
 TEST_CASE("deploy kfp: a new version takes over the recurring run with no gap and no overlap", "[deploy]") {
@@ -245,7 +350,7 @@ TEST_CASE("deploy kfp --dry-run prints every request and sends none", "[deploy]"
     for (const char* line : {"GET ", "POST ", "/apis/v2beta1/pipelines/names/daily-prediction",
                              "/apis/v2beta1/pipelines/upload_version?pipelineid=%3Cpipeline_id%3E&name=v1",
                              "uploadfile=@daily_prediction.kfp.yaml", "/apis/v2beta1/recurringruns",
-                             "\"cron\": \"TZ=Asia/Tokyo 0 0 6 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
+                             "\"cron\": \"0 0 21 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
         CHECK_THAT(dry.err, Contains(line));
     }
     auto bad_param = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--param", "nope=1"});

@@ -152,6 +152,11 @@ void add_kfp(CLI::App& deploy, ExitCode& exit) {
     cmd->add_flag("--run", c->deploy.run, "start a run of this version");
     cmd->add_flag("--recurring", c->deploy.recurring,
                   "pin the recurring run to this version: create it, then retire earlier deploys' ones");
+    cmd->add_option("--controller-zone", c->deploy.controller_zone,
+                    "the zone the ScheduledWorkflow controller fires crons in, its CRON_SCHEDULE_TIMEZONE (default UTC); "
+                    "the schedule is converted into it");
+    cmd->add_flag("--fixed-offset", c->deploy.fixed_offset,
+                  "take a zone with daylight saving time at its standard offset all year (else it is refused)");
     cmd->add_flag("--no-catchup", c->deploy.no_catchup, "the recurring run skips missed intervals");
     cmd->add_option("--retire", c->retire, "what to do with earlier deploys' recurring runs: disable (default) or delete")
         ->check(CLI::IsMember({"disable", "delete"}));

@@ -150,8 +150,13 @@ void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpCl
     }
     // Everything that can be refused locally is, before the first request.
     const auto parameters = runtime_parameters(file.pipeline_spec, options.params);
-    const std::string cron =
-        options.recurring ? kfp_cron(choose_schedule(file.schedule, options.cron, options.time_zone)) : std::string();
+    std::string cron;
+    if (options.recurring) {
+        const auto k = kfp_cron(choose_schedule(file.schedule, options.cron, options.time_zone),
+                                {.controller_zone = options.controller_zone, .fixed_offset = options.fixed_offset});
+        for (const auto& w : k.warnings) status << w << '\n';
+        cron = k.cron;
+    }
 
     const auto pipeline_id = ensure_pipeline(options, kfp, out);
     const auto version_id = ensure_version(file, options, pipeline_id, kfp, out);

@@ -35,6 +35,8 @@ struct KfpDeployOptions {
     bool wait = false;
     std::optional<std::string> cron{};         ///< overrides the pipeline's schedule()
     std::optional<std::string> time_zone{};
+    std::string controller_zone = "UTC";       ///< the controller's CRON_SCHEDULE_TIMEZONE
+    bool fixed_offset = false;                 ///< allow a zone with DST, at its standard offset
     int max_concurrency = 1;
     bool no_catchup = false;
     Retire retire = Retire::Disable;
@@ -78,7 +80,7 @@ struct RecurringPlan {
 /// lists; only those `pipecc deploy` made for `pipeline_id` are considered (see is_ours).
 ///
 /// @code
-/// auto plan = plan_recurring(kfp.list_recurring_runs(), pid, vid, "TZ=UTC 0 0 6 * * *", Retire::Disable);
+/// auto plan = plan_recurring(kfp.list_recurring_runs(), pid, vid, "0 0 21 * * *", Retire::Disable);
 /// if (!plan.keep) kfp.create_recurring_run(body);  // first, so there is never no schedule
 /// for (auto& id : plan.retire) kfp.disable_recurring_run(id);
 /// @endcode
@@ -96,7 +98,7 @@ bool is_ours(const nlohmann::json& recurring_run, const std::string& pipeline_id
 /// The v2beta1RecurringRun body pinned to a version.
 ///
 /// @code
-/// kfp.create_recurring_run(recurring_run_body(options, eid, pid, vid, "TZ=UTC 0 0 6 * * *", params));
+/// kfp.create_recurring_run(recurring_run_body(options, eid, pid, vid, "0 0 21 * * *", params));
 /// @endcode
 nlohmann::json recurring_run_body(const KfpDeployOptions& options, const std::string& experiment_id,
                                   const std::string& pipeline_id, const std::string& version_id,

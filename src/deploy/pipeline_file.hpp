@@ -15,7 +15,7 @@ namespace pipecc::deploy {
 ///
 /// @code
 /// const PipelineFile f = read_pipeline_file("out/daily.kfp.yaml");
-/// if (f.schedule) std::cout << kfp_cron(*f.schedule);
+/// if (f.schedule) std::cout << kfp_cron(*f.schedule).cron;
 /// @endcode
 struct PipelineFile {
     std::string path;

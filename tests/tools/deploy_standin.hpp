@@ -81,6 +81,13 @@ public:
     /// enabled_recurring).
     nlohmann::json requests() { return nlohmann::json::parse(request("GET", "/_standin/log", ""))["requests"]; }
 
+    /// Sends one API request as a client would, and returns the reply whatever its status.
+    deploy::HttpResponse send(const std::string& method, const std::string& path, const nlohmann::json& body) {
+        deploy::HttpClient http({.retries = 0, .insecure = tls_}, redactor_, log_);
+        return http.send({.method = method, .url = url() + path,
+                          .headers = {{"Content-Type", "application/json"}}, .body = body.dump()});
+    }
+
 private:
     std::string request(const std::string& method, const std::string& path, const std::string& body) {
         deploy::HttpClient http({.retries = 0, .insecure = tls_}, redactor_, log_);

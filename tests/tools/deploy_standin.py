@@ -4,7 +4,8 @@
 Listens on 127.0.0.1 only, on a free port written to --port-file (HTTPS with --tls-cert/--tls-key). It keeps state in memory and
 follows the contracts where pipecc relies on them: kubeflow/pipelines
 backend/api/v2beta1/swagger/*.json (snake_case fields, required inputs, multipart upload, version
-names unique per pipeline, pipelines per namespace) and Vertex AI's pipelineJobs and schedules
+names unique per pipeline, pipelines per namespace; recurring-run crons checked as KFP 2.17.0 does,
+with robfig/cron v1.2.0's cron.Parse, in robfig_cron.py) and Vertex AI's pipelineJobs and schedules
 (camelCase fields, updateMask). Runs advance PENDING -> RUNNING -> SUCCEEDED (or FAILED) over time.
 
 Test control, under /_standin/:
@@ -30,6 +31,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import yaml
+
+import robfig_cron
 
 LOCK = threading.Lock()
 IDS = itertools.count(1)
@@ -270,12 +273,14 @@ def create_recurring(body):
         mc = 0
     require(1 <= mc <= 10, "Invalid input error: Max concurrency of a recurring run must be at least 1 and at most 10."
             " Received %s" % body.get("max_concurrency"))
-    cron = ((body.get("trigger") or {}).get("cron_schedule") or {}).get("cron")
-    require(cron, "Invalid input error: trigger is required")
-    # robfig/cron v1 (KFP's parser): optional TZ=, then seconds first. A 5-field cron would parse
-    # as seconds..month there; the stand-in refuses it so that such a mistake fails loudly.
-    m = re.fullmatch(r"(TZ=[A-Za-z0-9_/+-]+ )?(\S+ ){5}\S+", cron)
-    require(m, "Schedule cron is not a supported format(https://godoc.org/github.com/robfig/cron). Error: %s" % cron)
+    schedule = (body.get("trigger") or {}).get("cron_schedule")
+    require(schedule is not None, "Invalid input error: trigger is required")
+    # KFP 2.17.0 checks the cron with robfig/cron v1.2.0's cron.Parse (toModelJob in
+    # backend/src/apiserver/server/api_converter.go; go.mod pins v1.2.0), which robfig_cron.py
+    # follows exactly: no TZ= prefix, seconds first. A missing cron is "" in protojson.
+    err = robfig_cron.parse(schedule.get("cron") or "")
+    require(err is None, "Failed to create a recurring run due to conversion error: Schedule cron is not a supported "
+            "format(https://godoc.org/github.com/robfig/cron). Error: %s" % err)
     require(body.get("mode") in ("ENABLE", "DISABLE"), "Invalid input error: mode must be ENABLE or DISABLE")
     version_ref(body)
     require(not body.get("experiment_id") or body["experiment_id"] in STATE["experiments"],

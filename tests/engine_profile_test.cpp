@@ -147,22 +147,61 @@ TEST_CASE("engines: run times below KFP 2.17 are refused, naming 2.17", "[engine
 // Before 2.17 the launcher substitutes several placeholders of one value in map order, and one
 // can be left as raw `{{$.inputs.parameters[…]}}` text (kubeflow/pipelines #11035, #13977); from
 // 2.17 the driver substitutes pipeline channels first (2.17.0 backend/src/v2/driver/resolve.go).
-TEST_CASE("engines: below KFP 2.17 one input joins at most one placeholder", "[engine][kfp]") {
-    auto make = [](bool join_two) {
+// Below 2.17 each such input reads one join step's output instead: every part reaches the step
+// as an input's whole value, which every version substitutes.
+TEST_CASE("engines: below KFP 2.17 an input joining several values reads a join step", "[engine][kfp]") {
+    auto make = [](bool hook) {
         Pipeline p("engines");
         auto bucket = p.param<String>("bucket", "gs://b");
-        auto day = p.param<String>("day", "20240101");
+        auto day = p.param<Int>("day", 20240101);
         p.add(step("one"), "one").arg("x", concat(bucket, "/fixed"));
-        if (join_two) p.add(step("two"), "two").arg("x", concat(bucket, "/", day));
+        p.add(step("two"), "two").arg("x", concat(bucket, "/it's/", to_string(day), "/", run::name()));
+        if (hook) p.on_exit(step("notify"), "notify").arg("x", concat(bucket, " ", run::name()));
         return p;
     };
-    CHECK_FALSE(error_for(make(false), Engine::kfp(2, 16)));
-    const Pipeline two = make(true);
-    auto e = error_for(two, Engine::kfp(2, 16));
+    const YAML::Node spec = YAML::LoadAll(compile(make(false), {.engine = Engine::kfp(2, 16)})).front();
+    const YAML::Node tasks = spec["root"]["dag"]["tasks"];
+    REQUIRE(tasks["two-join-x"]);
+    CHECK_FALSE(tasks["one-join-x"]);  // one placeholder: left as it is
+    const YAML::Node read = tasks["two"]["inputs"]["parameters"]["x"]["taskOutputParameter"];
+    CHECK(read["producerTask"].as<std::string>() == "two-join-x");
+    CHECK(read["outputParameterKey"].as<std::string>() == "value");
+    // Every input of the join step is one whole placeholder.
+    for (const auto& in : tasks["two-join-x"]["inputs"]["parameters"]) {
+        if (in.second["runtimeValue"]) {
+            const std::string v = in.second["runtimeValue"]["constant"].as<std::string>();
+            CHECK((v.find("{{") == 0 && v.find("{{", 2) == std::string::npos));
+        }
+    }
+    // The step really joins: run its command as KFP's launcher would, after substitution.
+    const YAML::Node container = spec["deploymentSpec"]["executors"]["exec-two-join-x"]["container"];
+    test::TempDir dir("pipecc-join");
+    const std::map<std::string, std::string> values{{"part-0", "gs://b"}, {"part-1", "20240101"}, {"part-2", "run-7"}};
+    std::vector<std::string> argv;
+    for (const char* part : {"command", "args"}) {
+        for (const auto& item : container[part]) {
+            std::string text = item.as<std::string>();
+            for (const auto& [k, v] : values) {
+                const std::string ph = "{{$.inputs.parameters['" + k + "']}}";
+                for (auto at = text.find(ph); at != std::string::npos; at = text.find(ph)) text.replace(at, ph.size(), v);
+            }
+            if (text == "{{$.outputs.parameters['value'].output_file}}") text = (dir.path() / "out/value").string();
+            argv.push_back(text);
+        }
+    }
+    const auto r = test::run_process(argv);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(test::read_whole_file(dir.path() / "out/value") == std::optional<std::string>("gs://b/it's/20240101/run-7"));
+    // 2.17 joins them itself.
+    const YAML::Node newest = YAML::LoadAll(compile(make(false), {.engine = Engine::kfp(2, 17)})).front();
+    CHECK_FALSE(newest["root"]["dag"]["tasks"]["two-join-x"]);
+    // A hook cannot wait for a step of its own: refused, naming 2.17.
+    auto e = error_for(make(true), Engine::kfp(2, 16));
     REQUIRE(e);
-    CHECK(e->where().task == "two");
+    CHECK(e->where().task == "notify");
     CHECK_THAT(e->message(), StartsWith("kfp@2.16 may leave one of several values joined in one input unsubstituted"));
-    CHECK_FALSE(error_for(two, Engine::kfp(2, 17)));
+    CHECK_THAT(e->message(), Contains("before a hook") && Contains("kfp@2.17"));
 }
 
 // The 2.14-2.17 drivers answer "artifact iterator not implemented yet" for a task with an

@@ -84,7 +84,7 @@ TEST_CASE("a bad command line exits 2", "[main]") {
     CHECK(run_program({"--no-such-flag"}, small).code == 2);
 }
 
-TEST_CASE("--engine picks the engine; --target and --argo-version are shorthands for it", "[main][engine]") {
+TEST_CASE("main: --engine picks the engine, and --target and --argo-version are shorthands for it", "[main][engine]") {
     const std::string argo41 = run_program({"--engine", "argo"}, small).out;
     CHECK_THAT(argo41, Catch::StartsWith("apiVersion: argoproj.io/v1alpha1\n"));
     CHECK(run_program({"--target", "argo"}, small).out == argo41);

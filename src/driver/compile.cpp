@@ -13,6 +13,7 @@
 #include "pipecc/backends/kfp.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/engine_check.hpp"
+#include "pipecc/graph/joins.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/resolver.hpp"
 
@@ -44,6 +45,10 @@ std::string compile_checked(const graph::Graph& g, const CompileOptions& options
         if (graph::needs_resolver(g, kfp_support)) {
             lowered.emplace(g);
             graph::insert_resolver(*lowered, kfp_support);
+        }
+        if (!engine.placeholders_joined && graph::needs_joins(lowered ? *lowered : g)) {
+            if (!lowered) lowered.emplace(g);
+            graph::insert_joins(*lowered);
         }
         const graph::Graph& out = lowered ? *lowered : g;
         const doc::Format format = options.format == Format::Json ? doc::Format::Json : doc::Format::Yaml;

@@ -150,7 +150,7 @@ std::string engine_table_markdown() {
             out += p.run_times ? "yes" : "compile error (from " + std::string(p.run_times_since) + ")";
         }
         out += " | ";
-        out += argo || p.placeholders_joined ? "yes" : "compile error (from KFP 2.17)";
+        out += argo || p.placeholders_joined ? "yes" : "a join step per input (in a hook: compile error)";
         out += " | ";
         out += argo ? "compile error (Argo has no artifact lists)" : p.artifact_iterators ? "yes" : "compile error";
         out += " | ";

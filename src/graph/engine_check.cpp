@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "pipecc/error.hpp"
+#include "pipecc/graph/joins.hpp"
 
 namespace pipecc::graph {
 namespace {
@@ -66,24 +67,11 @@ bool reads(const Expr& e, RunField field) {
     return found;
 }
 
-// How many placeholders the IR's runtime constant for `e` joins: each part of a string that is
-// not literal text becomes one `{{$.inputs.parameters['pipelinechannel--…']}}`.
-int placeholders_in(const Expr& e) {
-    if (e.as<node::Literal>()) return 0;
-    if (auto* c = e.as<node::Concat>()) {
-        int n = 0;
-        for (const auto& part : c->parts) n += placeholders_in(*part);
-        return n;
-    }
-    if (auto* s = e.as<node::ToString>()) return placeholders_in(*s->value);
-    return 1;
-}
-
 class EngineCheck {
 public:
     explicit EngineCheck(const EngineProfile& p) : p_(p), engine_(p.engine.name()) {}
 
-    void check(const Graph& g) {
+    void check(const Graph& g, bool nested = false) {
         for (GroupId id = 0; id < g.groups.size(); ++id) {
             const Group& group = g.groups[id];
             if (group.kind == GroupKind::Loop && is_artifact(group.item_type) && !p_.artifact_iterators) {
@@ -94,10 +82,8 @@ public:
             }
         }
         for (const Task& t : g.tasks) {
-            check_task(g, t);
-            if (const auto& nested = g.component_of(t).pipeline; nested && seen_.insert(nested.get()).second) {
-                check(*nested);
-            }
+            check_task(g, t, nested);
+            if (const auto& sub = g.component_of(t).pipeline; sub && seen_.insert(sub.get()).second) check(*sub, true);
         }
     }
 
@@ -110,7 +96,7 @@ private:
         return {};
     }
 
-    void check_task(const Graph& g, const Task& t) {
+    void check_task(const Graph& g, const Task& t, bool nested) {
         if (p_.output == OutputKind::KfpIr && !p_.platform_settings) {
             if (auto s = first_platform_setting(t)) {
                 throw Error(engine_ + " does not apply " + s->what + ": a Vertex PipelineJob has no field for "
@@ -130,10 +116,14 @@ private:
                     }
                 }
             }
-            if (p_.output == OutputKind::KfpIr && !p_.placeholders_joined && placeholders_in(*b.value) > 1) {
+            // The body's inputs get join steps (insert_joins); a hook cannot wait for one, and a
+            // nested pipeline is emitted as it was checked.
+            if (p_.output == OutputKind::KfpIr && !p_.placeholders_joined && (t.hook != Hook::None || nested) &&
+                joined_placeholders(*b.value) > 1) {
                 throw Error(engine_ + " may leave one of several values joined in one input unsubstituted (KFP "
-                                "before 2.17 substitutes them in map order); join them inside the component, or "
-                                "compile for --engine kfp@2.17",
+                                "before 2.17 substitutes them in map order), and a join step cannot run " +
+                                (nested ? "inside a nested pipeline" : "before a hook") +
+                                "; join them inside the component, or compile for --engine kfp@2.17",
                             where);
             }
             if (p_.output == OutputKind::ArgoWorkflow && !p_.scheduled_time_tag && reads(*b.value, RunField::ScheduledAt)) {

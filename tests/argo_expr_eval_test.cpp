@@ -477,3 +477,46 @@ TEST_CASE("argo eval: the examples' Argo parameter values resolve to the dates t
         }
     }
 }
+
+namespace {
+
+constexpr const char* kRunName = "brace-run-x7k2p";
+
+// The passes Argo's controller makes over a DAG task's argument before its pod sees it (v4.1.2
+// and v3.6.19): SubstituteParams on the DAG's template (workflow/common/util.go: globals, then
+// again with the template's inputs), then ReplaceStrictAny on the task when it runs
+// (workflow/controller/dag.go), which resolves tasks.* and must resolve every tasks.* tag.
+json dag_argument_passes(const json& globals, const json& task_outputs) {
+    json merged = globals;
+    merged.update(task_outputs);
+    return json::array({{{"vars", globals}}, {{"vars", globals}}, {{"vars", merged}, {"strict", {"tasks", "steps"}}}});
+}
+
+json run_globals() { return {{"workflow.name", kRunName}, {"workflow.uid", "0b9c5e1a-2f4d"}}; }
+
+}  // namespace
+
+// Argo opens a tag at the first "{{" and closes it at the next "}}" (valyala/fasttemplate v1.2.2
+// template.go Template.Reset, called by util/template/template.go NewTemplate at v4.1.2 and
+// v3.6.19), so "{" + "{{workflow.name}}" is the tag "{workflow.name", which no pass resolves: the
+// pod gets the text as it is, with no error. The controller substitutes in several passes, each
+// rescanning what the one before wrote, so a '{' that one pass writes just before a tag that a
+// later pass resolves breaks it the same way.
+TEST_CASE("argo eval: the scanner reads a '{' before a tag as part of the tag", "[argo][eval][braces]") {
+    if (!test::have_argo_expr_eval()) return;
+    const json one_pass = json::array({{{"vars", run_globals()}}});
+    const json task_passes = dag_argument_passes(run_globals(), {{"tasks.make.outputs.parameters.v", "V"}});
+    const auto results = test::argo_eval_batch(json::array({
+        {{"template", "{{{workflow.name}}}"}, {"passes", one_pass}},
+        {{"template", "{{{workflow.name}}}"}, {"vars", run_globals()}},
+        // A constant of its own resolves in the first pass, before the tag after it.
+        {{"template", "{{='{'}}{{tasks.make.outputs.parameters.v}}}"}, {"passes", task_passes}},
+        {{"template", "{{='{' + tasks.make.outputs.parameters.v}}}"}, {"passes", task_passes}},
+        {{"template", "{{='{' + workflow.name}}}"}, {"passes", one_pass}},
+    }));
+    CHECK(results[0].out == std::optional<std::string>("{{{workflow.name}}}"));
+    CHECK_THAT(results[1].error, Contains("failed to resolve {{{workflow.name}}"));
+    CHECK(results[2].out == std::optional<std::string>("{{{tasks.make.outputs.parameters.v}}}"));
+    CHECK(results[3].out == std::optional<std::string>("{V}"));
+    CHECK(results[4].out == std::optional<std::string>(std::string("{") + kRunName + "}"));
+}

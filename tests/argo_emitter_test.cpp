@@ -346,3 +346,45 @@ TEST_CASE("argo: to_string of a literal in a command line is rendered or rejecte
               std::vector<std::string>{"sleep", "3"});
     }
 }
+
+// Argo's scanner would read "{" + "{{tag}}" as the tag "{tag" (see the "[braces]" cases of
+// argo_expr_eval_test.cpp); before expression templates (3.2.4) no text writes a '{' there.
+TEST_CASE("argo: a literal '{' right before a run-time value is refused before Argo 3.2.4", "[argo][braces]") {
+    SECTION("a task's argument") {
+        Pipeline p("braces-old");
+        p.add(test::consumer(), "consumer").arg("x", concat("{", run::name(), "}"));
+        auto e = test::error_of([&] { compile(p, {.engine = Engine::kfp_v1()}); });
+        REQUIRE(e);
+        CHECK_THAT(e->what(), Contains("'{'") && Contains("3.2.4"));
+        CHECK(e->where().pipeline == "braces-old");
+        CHECK(e->where().task == "consumer");
+        CHECK(e->where().input == "x");
+        CHECK_NOTHROW(compile(p, {.engine = Engine::argo(3, 6)}));
+    }
+    SECTION("a formatted time's own literal text") {
+        Pipeline p("braces-old");
+        p.add(test::consumer(), "consumer").arg("x", run::created_at().format("%Y{%m"));
+        auto e = test::error_of([&] { compile(p, {.engine = Engine::kfp_v1()}); });
+        REQUIRE(e);
+        CHECK(e->where().input == "x");
+    }
+    SECTION("a command line") {
+        Pipeline p("braces-old");
+        p.add(component("echo").input<String>("msg").args({concat("{", input_value("msg"), "}")}), "echo")
+            .arg("msg", "hi");
+        auto e = test::error_of([&] { compile(p, {.engine = Engine::kfp_v1()}); });
+        REQUIRE(e);
+        CHECK(e->where().task == "echo");
+        CHECK(e->where().input == "msg");
+    }
+}
+
+TEST_CASE("argo: a '{' before a tag goes inside it as an expression; '{' elsewhere stays text", "[argo][braces]") {
+    Pipeline p("braces");
+    auto prefix = p.param<String>("run-prefix", "n");
+    p.add(test::consumer(), "a").arg("x", concat("{", run::name(), "}"));
+    p.add(test::consumer(), "b").arg("x", concat("{", prefix, "} { ", run::id(), " {x}"));
+    const auto wf = argo_wf(p);
+    CHECK(arg_value(wf, "a", "x") == "{{='{' + workflow.name}}}");
+    CHECK(arg_value(wf, "b", "x") == "{{='{' + workflow.parameters['run-prefix']}}} { {{workflow.uid}} {x}");
+}

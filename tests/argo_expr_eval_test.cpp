@@ -4,6 +4,8 @@
 // literal text that Go layouts would otherwise eat, scheduled times) and, for Argo before 3.2.4,
 // the `{{workflow.creationTimestamp.X}}` strftime sub-keys of plain UTC formats. Each Go layout
 // pipecc uses is checked against the C strftime meaning of its directive, and so is each sub-key.
+// Text next to tags goes through the controller's passes ("[braces]"): a literal '{' right before
+// a tag must still reach the pod as '{' and the value.
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -477,4 +479,111 @@ TEST_CASE("argo eval: the examples' Argo parameter values resolve to the dates t
             }
         }
     }
+}
+
+namespace {
+
+constexpr const char* kRunName = "brace-run-x7k2p";
+
+// The passes Argo's controller makes over a DAG task's argument before its pod sees it (v4.1.2
+// and v3.6.19): SubstituteParams on the DAG's template (workflow/common/util.go: globals, then
+// again with the template's inputs), then ReplaceStrictAny on the task when it runs
+// (workflow/controller/dag.go), which resolves tasks.* and must resolve every tasks.* tag.
+json dag_argument_passes(const json& globals, const json& task_outputs) {
+    json merged = globals;
+    merged.update(task_outputs);
+    return json::array({{{"vars", globals}}, {{"vars", globals}}, {{"vars", merged}, {"strict", {"tasks", "steps"}}}});
+}
+
+// The passes over a container template's command line: SubstituteParams with the globals, then
+// with the template's inputs (workflow/common/util.go), then the pod's own (workflowpod.go).
+json container_passes(const json& globals, const json& inputs) {
+    json merged = globals;
+    merged.update(inputs);
+    return json::array({{{"vars", globals}}, {{"vars", merged}}, {{"vars", merged}}});
+}
+
+json run_globals() { return {{"workflow.name", kRunName}, {"workflow.uid", "0b9c5e1a-2f4d"}}; }
+
+}  // namespace
+
+// Argo opens a tag at the first "{{" and closes it at the next "}}" (valyala/fasttemplate v1.2.2
+// template.go Template.Reset, called by util/template/template.go NewTemplate at v4.1.2 and
+// v3.6.19), so "{" + "{{workflow.name}}" is the tag "{workflow.name", which no pass resolves: the
+// pod gets the text as it is, with no error. The controller substitutes in several passes, each
+// rescanning what the one before wrote, so a '{' that one pass writes just before a tag that a
+// later pass resolves breaks it the same way.
+TEST_CASE("argo eval: the scanner reads a '{' before a tag as part of the tag", "[argo][eval][braces]") {
+    if (!test::have_argo_expr_eval()) return;
+    const json one_pass = json::array({{{"vars", run_globals()}}});
+    const json task_passes = dag_argument_passes(run_globals(), {{"tasks.make.outputs.parameters.v", "V"}});
+    const auto results = test::argo_eval_batch(json::array({
+        {{"template", "{{{workflow.name}}}"}, {"passes", one_pass}},
+        {{"template", "{{{workflow.name}}}"}, {"vars", run_globals()}},
+        // A constant of its own resolves in the first pass, before the tag after it.
+        {{"template", "{{='{'}}{{tasks.make.outputs.parameters.v}}}"}, {"passes", task_passes}},
+        {{"template", "{{='{' + tasks.make.outputs.parameters.v}}}"}, {"passes", task_passes}},
+        {{"template", "{{='{' + workflow.name}}}"}, {"passes", one_pass}},
+    }));
+    CHECK(results[0].out == std::optional<std::string>("{{{workflow.name}}}"));
+    CHECK_THAT(results[1].error, Contains("failed to resolve {{{workflow.name}}"));
+    CHECK(results[2].out == std::optional<std::string>("{{{tasks.make.outputs.parameters.v}}}"));
+    CHECK(results[3].out == std::optional<std::string>("{V}"));
+    CHECK(results[4].out == std::optional<std::string>(std::string("{") + kRunName + "}"));
+}
+
+TEST_CASE("argo eval: a literal '{' right before a run-time value reaches the pod as '{' and the value",
+          "[argo][eval][braces]") {
+    if (!test::have_argo_expr_eval()) return;
+    Pipeline p("braces");
+    auto prefix = p.param<String>("run-prefix", "nightly");
+    Task make = p.add(test::component("make").output<String>("out_v"), "make-value");
+    const auto jst = run::created_at().in_zone("Asia/Tokyo");
+    struct Case {
+        const char* name;
+        Value<String> value;
+        std::string expected;
+    };
+    const std::vector<Case> values = {
+        {"run name", concat("{", run::name(), "}"), std::string("{") + kRunName + "}"},
+        {"parameter", concat("{", prefix, "}"), "{nightly}"},
+        {"literal ending in '{'", concat("a{", run::name(), "}}b"), std::string("a{") + kRunName + "}}b"},
+        {"task output", concat("{", make.output<String>("out_v"), "}"), "{V}"},
+        {"formatted time", concat("{", jst.format("%Y%m%d"), "}"), "{20240401}"},
+        {"run id and a second '{'", concat("{", run::name(), ",{", run::id(), "}"),
+         std::string("{") + kRunName + ",{0b9c5e1a-2f4d}"},
+    };
+    for (const auto& c : values) {
+        DYNAMIC_SECTION(c.name) {
+            p.add(test::consumer(), "consumer").arg("x", c.value);
+            const std::string text = argo_value(p);
+            INFO("emitted: " << text);
+            json globals = run_globals();
+            globals["workflow.parameters.run-prefix"] = "nightly";
+            json req = created_request(text, unix_of("2024-03-31T16:30:00Z"));
+            req["passes"] = dag_argument_passes(globals, {{"tasks.make-value.outputs.parameters.out_v", "V"}});
+            const auto results = test::argo_eval_batch(json::array({req}));
+            INFO(results[0].error);
+            CHECK(results[0].out == std::optional<std::string>(c.expected));
+        }
+    }
+}
+
+TEST_CASE("argo eval: a literal '{' right before an input on a command line", "[argo][eval][braces]") {
+    if (!test::have_argo_expr_eval()) return;
+    Pipeline p("braces-cmd");
+    const auto c = test::component("echo")
+                       .input<String>("msg-in")
+                       .command({"sh", "-c", "printf '%s' \"$0\""})
+                       .args({concat("{", input_value("msg-in"), "}")});
+    p.add(c, "echo").arg("msg-in", "hello");
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = Engine::argo()}));
+    const YAML::Node tmpl = test::by_name(wf["spec"]["templates"], "echo");
+    REQUIRE(tmpl["container"]["args"]);
+    const std::string text = tmpl["container"]["args"][0].as<std::string>();
+    INFO("emitted: " << text);
+    const auto results = test::argo_eval_batch(json::array(
+        {{{"template", text}, {"passes", container_passes(run_globals(), {{"inputs.parameters.msg-in", "hello"}})}}}));
+    INFO(results[0].error);
+    CHECK(results[0].out == std::optional<std::string>("{hello}"));
 }

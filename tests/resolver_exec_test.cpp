@@ -85,7 +85,7 @@ struct StepRun {
 
 
 StepRun run_kfp_resolver(const YAML::Node& spec, const std::map<std::string, std::string>& raw,
-                         const test::TempDir& dir) {
+                         const test::TempDir& dir, const std::map<std::string, std::optional<std::string>>& env = {}) {
     const YAML::Node container = at(spec, {"deploymentSpec", "executors", "exec-resolve-run-values", "container"});
     REQUIRE(container);
     const YAML::Node task = find_task(spec, "resolve-run-values");
@@ -120,7 +120,10 @@ StepRun run_kfp_resolver(const YAML::Node& spec, const std::map<std::string, std
     }
     REQUIRE(!run.argv.empty());
     CHECK(run.argv.front() == "sh");
-    run.process = test::run_process(run.argv, {}, {{"TZ", kContainerZone}, {"LC_ALL", std::nullopt}});
+    std::map<std::string, std::optional<std::string>> step_env = {
+        {"TZ", kContainerZone}, {"LC_ALL", std::nullopt}, {"TZDIR", std::nullopt}};
+    for (const auto& [k, v] : env) step_env[k] = v;
+    run.process = test::run_process(run.argv, {}, step_env);
     for (const auto& key : output_keys) {
         if (auto text = test::read_whole_file(dir / ("outputs/" + key + "/data"))) run.outputs[key] = *text;
     }
@@ -412,5 +415,45 @@ TEST_CASE("resolver step: a run value `date` cannot read fails the step instead 
             INFO("wrote: " << (run.outputs.count("value-0") ? "\"" + run.outputs.at("value-0") + "\"" : "nothing"));
             CHECK(run.process.exit_code != 0);
         }
+    }
+}
+
+// `date -d " "` is today's midnight too: a blank value is as empty as "".
+TEST_CASE("resolver step: a blank run value fails the step", "[resolver][exec]") {
+    const YAML::Node spec = test::kfp_spec(formatted("Asia/Tokyo", "%Y%m%d"));
+    for (const char* blank : {" ", "\t", "  \n "}) {
+        DYNAMIC_SECTION("created_at of " << std::string(blank).size() << " blank characters") {
+            test::TempDir dir("pipecc-resolver-blank");
+            const StepRun run = run_kfp_resolver(spec, {{kCreateTime, blank}}, dir);
+            INFO("wrote: " << (run.outputs.count("value-0") ? "\"" + run.outputs.at("value-0") + "\"" : "nothing"));
+            CHECK(run.process.exit_code != 0);
+            CHECK_THAT(run.process.err, Contains("created_at"));
+            CHECK_FALSE(run.outputs.count("value-0"));
+        }
+    }
+}
+
+// GNU date formats in UTC, and exits 0, when TZ names a zone it has no file for: an image without
+// tzdata would write a wrong date. glibc looks in $TZDIR, else /usr/share/zoneinfo.
+TEST_CASE("resolver step: a zone the image has no file for fails the step, naming the zone", "[resolver][exec]") {
+    test::TempDir no_zones("pipecc-resolver-tzdir");
+    const std::map<std::string, std::optional<std::string>> env = {{"TZDIR", no_zones.path().string()}};
+    SECTION("a zone") {
+        const YAML::Node spec = test::kfp_spec(formatted("Asia/Tokyo", "%Y%m%d %H"));
+        test::TempDir dir("pipecc-resolver-nozone");
+        const StepRun run = run_kfp_resolver(spec, {{kCreateTime, "2024-03-31T16:30:00Z"}}, dir, env);
+        INFO("wrote: " << (run.outputs.count("value-0") ? "\"" + run.outputs.at("value-0") + "\"" : "nothing"));
+        CHECK(run.process.exit_code != 0);
+        CHECK_THAT(run.process.err, Contains("Asia/Tokyo") && Contains(no_zones.path().string()));
+        CHECK_FALSE(run.outputs.count("value-0"));
+    }
+    SECTION("UTC needs no file") {
+        const YAML::Node spec = test::kfp_spec(formatted("UTC", "%Y%m%d %H"));
+        test::TempDir dir("pipecc-resolver-utc");
+        const StepRun run = run_kfp_resolver(spec, {{kCreateTime, "2024-03-31T16:30:00Z"}}, dir, env);
+        INFO("stderr: " << run.process.err);
+        CHECK(run.process.exit_code == 0);
+        CHECK(run.outputs.count("value-0"));
+        CHECK(run.outputs.at("value-0") == "20240331 16");
     }
 }

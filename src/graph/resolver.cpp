@@ -1,11 +1,13 @@
 #include "pipecc/graph/resolver.hpp"
 
 #include <map>
+#include <set>
 
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/graph/time_format.hpp"
 #include "pipecc/graph/unique_names.hpp"
+#include "shell_quote.hpp"
 
 namespace pipecc::graph {
 namespace {
@@ -41,18 +43,6 @@ std::string_view input_name(RunField f) {
         case RunField::RunId: return "run_id";
         default: return {};
     }
-}
-
-std::string shell_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') {
-            out += "'\\''";
-        } else {
-            out += c;
-        }
-    }
-    return out + "'";
 }
 
 // Collects the values the resolver computes and rewrites expressions to read them.
@@ -101,7 +91,9 @@ public:
         c.description = "Formats run-time values that the engine cannot format itself (added by pipecc).";
         c.image = g_.resolver_image;
         // Each value is computed in an assignment, where `set -e` sees a failing `date`; an empty
-        // input would make `date -d ""` print today's midnight, so it is refused first.
+        // or blank input would make `date -d ""` (or `" "`) print today's midnight, so it is
+        // refused first. So is a zone whose file the image lacks: GNU date then silently formats in
+        // UTC. It reads the file where glibc looks for it; UTC needs none.
         std::string script =
             "set -eu\nexport LC_ALL=C\n"
             "out() { mkdir -p \"$(dirname \"$1\")\"; printf '%s' \"$2\" > \"$1\"; }\n";
@@ -116,8 +108,17 @@ public:
             args.push_back(make_expr(Type::String, node::InputValue{name}));
         }
         for (const auto& [field, pos] : position) {
-            script += "[ -n \"${" + std::to_string(pos) + "}\" ] || { echo \"resolve-run-values: " +
-                      std::string(input_name(field)) + " is empty\" >&2; exit 1; }\n";
+            script += "case \"${" + std::to_string(pos) + "}\" in *[![:space:]]*) ;; *) echo \"resolve-run-values: " +
+                      std::string(input_name(field)) + " is empty or blank\" >&2; exit 1;; esac\n";
+        }
+        std::set<std::string> zones;
+        for (const auto& v : values_) {
+            if (!v.format.empty() && !is_utc(v.zone)) zones.insert(v.zone);
+        }
+        for (const auto& zone : zones) {
+            const std::string file = "\"${TZDIR:-/usr/share/zoneinfo}\"/" + shell_quote(zone);
+            script += "[ -f " + file + " ] || { printf 'resolve-run-values: no file for time zone %s at %s: the image "
+                      "needs tzdata\\n' " + shell_quote(zone) + " " + file + " >&2; exit 1; }\n";
         }
         const int first_output = static_cast<int>(position.size()) + 1;
         for (std::size_t i = 0; i < values_.size(); ++i) {

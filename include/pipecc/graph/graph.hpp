@@ -208,8 +208,10 @@ struct Graph {
     std::string artifact_repository_key{};
     std::string artifact_repository_config_map{};
     /// The image of the resolver step that formats run-time values where an engine cannot; it
-    /// needs a POSIX shell, GNU date and tzdata.
-    std::string resolver_image = "debian:bookworm-20241111-slim";
+    /// needs a POSIX shell, GNU date and tzdata. Pinned by the tag's digest as well, so
+    /// that a re-pushed tag cannot change what runs.
+    std::string resolver_image =
+        "debian:bookworm-20241111-slim@sha256:ca3372ce30b03a591ec573ea975ad8b0ecaf0eb17a354416741f8001bbcae33d";
 
     /// Filled by the checks: task ids in a stable topological order.
     std::vector<TaskId> topo_order{};

@@ -186,19 +186,98 @@ std::string literal_text(const Node& v) {
     return json;
 }
 
-void append_command_text(std::string& out, const Expr& e) {
+// Whether `name` can follow a '.' in an expr expression: an identifier, and not one of expr's
+// word operators (expr-lang v1.17.8 parser/lexer/state.go), which older expr reads as operators,
+// nor a constant's name.
+bool expr_member_name(std::string_view name) {
+    static constexpr std::string_view kWords[] = {"not", "in",  "or", "and", "matches", "contains", "startsWith",
+                                                  "endsWith", "let", "if", "else", "true", "false", "nil"};
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+    const bool word = std::all_of(name.begin(), name.end(), [](char ch) {
+        return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    });
+    return word && std::find(std::begin(kWords), std::end(kWords), name) == std::end(kWords);
+}
+
+// An expr string literal.
+std::string expr_string(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+// The expr expression that tag body `tag` (the text between "{{" and "}}") stands for: an
+// expression tag's own text, or a simple tag's variable as a path through the nested maps Argo's
+// expression environment builds from dotted names (util/expand): `tasks['a-b'].outputs.parameters.x`.
+std::string tag_expression(std::string_view tag) {
+    if (!tag.empty() && tag[0] == '=') return "(" + std::string(tag.substr(1)) + ")";
+    std::string out;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = tag.find('.', start);
+        const std::string_view name = tag.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        if (start == 0) {
+            out += name;  // Argo's roots: workflow, inputs, tasks, item
+        } else if (expr_member_name(name)) {
+            out += '.';
+            out += name;
+        } else {
+            out += '[';
+            out += expr_string(name);
+            out += ']';
+        }
+        if (dot == std::string_view::npos) return out;
+        start = dot + 1;
+    }
+}
+
+// Appends `piece`, text that may start with a tag, to `out`. Argo's scanner (fasttemplate, which
+// util/template/template.go runs with "{{" and "}}" at v3.6.19 and v4.1.2) opens a tag at the
+// first "{{" and closes it at the next "}}", so a literal '{' just before a tag would make the tag
+// "{workflow.name", which nothing resolves and Argo leaves in the pod's text without an error.
+// With expression templates the '{' goes inside the tag: `{{='{' + workflow.name}}`. A tag of its
+// own (`{{='{'}}`) is not enough: Argo substitutes a template in several passes (globals, then
+// inputs, then tasks.* when the DAG task runs) and rescans each pass's output, so the constant,
+// resolved in the first pass, would leave "{{{" for the pass that resolves the tag after it.
+// Before expression templates there is no such form, and `refuse()` says so.
+template <class Refuse>
+void append_piece(std::string& out, std::string_view piece, bool expressions, Refuse&& refuse) {
+    if (out.empty() || out.back() != '{' || !piece.starts_with("{{")) {
+        out += piece;
+        return;
+    }
+    if (!expressions) throw refuse();
+    const std::size_t close = piece.find("}}", 2);
+    if (close == std::string_view::npos) throw InternalError("a tag without its end: " + std::string(piece));
+    out.pop_back();
+    out += "{{='{' + " + tag_expression(piece.substr(2, close - 2)) + "}}";
+    out += piece.substr(close + 2);
+}
+
+Error brace_before_tag(const Where& where) {
+    return Error("a literal '{' right before a run-time value: Argo reads \"{\" followed by \"{{\" as a tag that "
+                 "starts with '{', resolves nothing and leaves the text as it is; Argo 3.2.4 or later writes it "
+                 "through an expression template, and older Argo needs another character between them",
+                 where);
+}
+
+// A component's command-line item; `t` is a task the template serves (for errors).
+void append_command_text(std::string& out, const Graph& g, const Task& t, bool expressions, const Expr& e) {
     if (auto* lit = e.as<node::Literal>()) {
         out += scalar_text(lit->value);
     } else if (auto* s = e.as<node::ToString>()) {
-        append_command_text(out, *s->value);
+        append_command_text(out, g, t, expressions, *s->value);
     } else if (auto* v = e.as<node::InputValue>()) {
-        out += "{{inputs.parameters." + v->input + "}}";
+        append_piece(out, "{{inputs.parameters." + v->input + "}}", expressions,
+                     [&] { return brace_before_tag(at(g, t, v->input)); });
     } else if (auto* p = e.as<node::InputPath>()) {
         out += input_artifact_path(p->input);
     } else if (auto* o = e.as<node::OutputPath>()) {
         out += output_path(o->output);
     } else if (auto* c = e.as<node::Concat>()) {
-        for (const auto& part : c->parts) append_command_text(out, *part);
+        for (const auto& part : c->parts) append_command_text(out, g, t, expressions, *part);
     } else {
         throw InternalError("unexpected expression in a command line: " + to_debug_string(e));
     }
@@ -212,19 +291,20 @@ bool input_present(const Component& c, const Task& t, const std::string& input) 
     return std::any_of(t.args.begin(), t.args.end(), [&](const Binding& b) { return b.input == input; });
 }
 
-Node command_line(const Component& c, const Task& t, const std::vector<ExprPtr>& parts) {
+Node command_line(const Graph& g, const Component& c, const Task& t, bool expressions,
+                  const std::vector<ExprPtr>& parts) {
     Node out = Node::seq();
     for (const auto& part : parts) {
         if (auto* p = part->as<node::IfPresent>()) {
             for (const auto& item : input_present(c, t, p->input) ? p->then_args : p->else_args) {
                 std::string text;
-                append_command_text(text, *item);
+                append_command_text(text, g, t, expressions, *item);
                 out.push(std::move(text));
             }
             continue;
         }
         std::string text;
-        append_command_text(text, *part);
+        append_command_text(text, g, t, expressions, *part);
         out.push(std::move(text));
     }
     return out;
@@ -240,15 +320,6 @@ Node command_line(const Component& c, const Task& t, const std::vector<ExprPtr>&
 // a layout; other text is joined on as an expr string.
 bool layout_safe(std::string_view text) {
     return text.find_first_not_of(" -/:,T") == std::string_view::npos;
-}
-
-std::string expr_string(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\\' || c == '\'') out += '\\';
-        out += c;
-    }
-    return out + "'";
 }
 
 // A formatted run timestamp: an expression template (Argo >= 3.2.4) over the Unix seconds, so the
@@ -268,7 +339,8 @@ void append_time(std::string& out, const Ctx& c, const Task& t, const std::strin
     // used only where Argo has no expressions; a UTC controller, the official image's, is assumed.
     if (!scheduled && is_utc(f.zone) && !f.format.empty() && !c.expressions()) {
         for (const auto& p : pieces) {
-            out += p.directive ? "{{workflow.creationTimestamp." + std::string(1, p.directive) + "}}" : p.text;
+            append_piece(out, p.directive ? "{{workflow.creationTimestamp." + std::string(1, p.directive) + "}}" : p.text,
+                         false, [&] { return brace_before_tag(at(g, t, input)); });
         }
         return;
     }
@@ -306,45 +378,56 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
     const Graph& g = c.g;
     if (auto* lit = e.as<node::Literal>()) {
         out += literal_text(lit->value);
-    } else if (auto* p = e.as<node::Param>()) {
-        out += c.param_ref(c.scope_of(t), p->name);
-    } else if (auto* o = e.as<node::TaskOutput>()) {
-        out += c.output_ref(c.scope_of(t), *o, false);
-    } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
-        out += c.item_ref(c.scope_of(t), e);
-    } else if (auto* col = e.as<node::Collected>()) {
-        out += c.collected_ref(*col);
-    } else if (e.as<node::OneOf>()) {
-        out += "{{=" + c.one_of_expr(e) + "}}";
-    } else if (auto* cat = e.as<node::Concat>()) {
+        return;
+    }
+    if (auto* cat = e.as<node::Concat>()) {
         for (const auto& part : cat->parts) append_value_text(out, c, t, input, *part);
-    } else if (auto* s = e.as<node::ToString>()) {
+        return;
+    }
+    if (auto* s = e.as<node::ToString>()) {
         append_value_text(out, c, t, input, *s->value);
+        return;
+    }
+    // The rest (but the task's name) are tags, which must not follow a literal '{' as they are: see
+    // append_piece.
+    std::string tag;
+    if (auto* p = e.as<node::Param>()) {
+        tag = c.param_ref(c.scope_of(t), p->name);
+    } else if (auto* o = e.as<node::TaskOutput>()) {
+        tag = c.output_ref(c.scope_of(t), *o, false);
+    } else if (e.as<node::LoopItem>() || e.as<node::Field>()) {
+        tag = c.item_ref(c.scope_of(t), e);
+    } else if (auto* col = e.as<node::Collected>()) {
+        tag = c.collected_ref(*col);
+    } else if (e.as<node::OneOf>()) {
+        tag = "{{=" + c.one_of_expr(e) + "}}";
     } else if (auto* f = e.as<node::FormatTime>()) {
-        append_time(out, c, t, input, *f);
+        // Its sub-key form (before 3.2.4) checks its own literal text.
+        append_time(tag, c, t, input, *f);
     } else if (auto* r = e.as<node::Run>()) {
         switch (r->field) {
             case RunField::CreatedAt:
                 // The sub-key form carries its offset, so the controller's zone cannot skew it.
-                out += c.expressions() ? "{{workflow.creationTimestamp.RFC3339}}"
-                                       : "{{workflow.creationTimestamp.Y}}-{{workflow.creationTimestamp.m}}-"
-                                         "{{workflow.creationTimestamp.d}}T{{workflow.creationTimestamp.H}}:"
-                                         "{{workflow.creationTimestamp.M}}:{{workflow.creationTimestamp.S}}"
-                                         "{{workflow.creationTimestamp.z}}";
+                tag = c.expressions() ? "{{workflow.creationTimestamp.RFC3339}}"
+                                      : "{{workflow.creationTimestamp.Y}}-{{workflow.creationTimestamp.m}}-"
+                                        "{{workflow.creationTimestamp.d}}T{{workflow.creationTimestamp.H}}:"
+                                        "{{workflow.creationTimestamp.M}}:{{workflow.creationTimestamp.S}}"
+                                        "{{workflow.creationTimestamp.z}}";
                 break;
             case RunField::ScheduledAt:
                 if (!c.scheduled) no_schedule(g, t, input);
-                out += "{{workflow.scheduledTime}}";
+                tag = "{{workflow.scheduledTime}}";
                 break;
-            case RunField::RunName: out += "{{workflow.name}}"; break;
-            case RunField::RunId: out += "{{workflow.uid}}"; break;
-            case RunField::TaskName: out += t.name; break;  // an Argo DAG task's name is fixed
-            case RunField::Status: out += "{{workflow.status}}"; break;
-            case RunField::Failures: out += "{{workflow.failures}}"; break;
+            case RunField::RunName: tag = "{{workflow.name}}"; break;
+            case RunField::RunId: tag = "{{workflow.uid}}"; break;
+            case RunField::TaskName: tag = t.name; break;  // an Argo DAG task's name is fixed
+            case RunField::Status: tag = "{{workflow.status}}"; break;
+            case RunField::Failures: tag = "{{workflow.failures}}"; break;
         }
     } else {
         throw Error("the Argo target cannot lower " + to_debug_string(e), at(g, t, input));
     }
+    append_piece(out, tag, c.expressions(), [&] { return brace_before_tag(at(g, t, input)); });
 }
 
 // A string literal of govaluate, which evaluates `when` after Argo substitutes the {{…}} in it.
@@ -360,6 +443,8 @@ std::string when_string(std::string_view text) {
 // A condition as a `when` expression over the values scope `s` sees, in the shape KFP v1 wrote:
 // run-time strings quoted after substitution (`"{{tasks.flip.outputs.parameters.Output}}" ==
 // "heads"`), numbers and Bools bare.
+// No literal '{' can come right before a tag here (see append_piece): string literals are quoted,
+// and each tag follows a quote, an operator or a parenthesis.
 void append_when(std::string& out, const Ctx& c, int s, const Expr& e) {
     backends::append_condition(out, e, [&](std::string& text, const Expr& v) {
         if (auto* lit = v.as<node::Literal>()) {
@@ -511,12 +596,14 @@ void set_scheduling(Node& tmpl, const PodSettings& pod) {
     tmpl.set("affinity", Node::map().set("nodeAffinity", std::move(node_affinity)));
 }
 
-Node container(const Graph& g, const Component& c, const Task& t) {
+Node container(const Graph& g, const Component& c, const Task& t, bool expressions) {
     Node out = Node::map();
     out.set("image", c.image);
     // if_present() items may expand to nothing: an empty list is left out.
-    if (Node command = command_line(c, t, c.command); !command.empty()) out.set("command", std::move(command));
-    if (Node args = command_line(c, t, c.args); !args.empty()) out.set("args", std::move(args));
+    if (Node command = command_line(g, c, t, expressions, c.command); !command.empty()) {
+        out.set("command", std::move(command));
+    }
+    if (Node args = command_line(g, c, t, expressions, c.args); !args.empty()) out.set("args", std::move(args));
     Node env = Node::seq();
     for (const auto* list : {&c.env, &t.env}) {
         for (const auto& e : *list) env.push(Node::map().set("name", e.name).set("value", e.value));
@@ -619,7 +706,7 @@ std::string artifact_list_unsupported(Type type) {
            "artifacts with collected() nor loop over them";
 }
 
-Node container_template(const Graph& g, const Task& t, const std::string& name) {
+Node container_template(const Graph& g, const Task& t, const std::string& name, bool expressions) {
     const Component& c = g.component_of(t);
     for (const auto& in : c.inputs) {
         if (is_list(in.type)) throw Error(artifact_list_unsupported(in.type), at(g, t, in.name));
@@ -643,7 +730,7 @@ Node container_template(const Graph& g, const Task& t, const std::string& name) 
         if (!labels.empty()) meta.set("labels", std::move(labels));
         tmpl.set("metadata", std::move(meta));
     }
-    tmpl.set("container", container(g, c, t));
+    tmpl.set("container", container(g, c, t, expressions));
     if (Node volumes = pod_volumes(t).volumes; !volumes.empty()) tmpl.set("volumes", std::move(volumes));
     if (!t.node_selector.empty()) {
         Node sel = Node::map();
@@ -916,7 +1003,7 @@ void emit_pipeline(Emission& em, const Graph& g, const std::string& name, const 
         auto [it, inserted] = em.template_by_key.try_emplace(std::move(key));
         if (inserted) {
             it->second = template_names.claim(sanitize_k8s_name(g.component_of(t).name));
-            templates.push(container_template(g, t, it->second));
+            templates.push(container_template(g, t, it->second, ctx.expressions()));
         }
         deps.clear();
         for (TaskId d : t.deps) wait_for(t, g.tasks[d]);

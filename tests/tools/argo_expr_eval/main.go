@@ -9,8 +9,16 @@
 //	 "created_unix": 1711902600,      // optional: bind every workflow.creationTimestamp variable
 //	 "controller_zone": "UTC",        //   as the controller does, in its local zone (default UTC)
 //	 "template": "a whole Argo parameter value with {{=EXPR}} and {{simple}} tags"}
+//	{"template": "...", "passes": [{"vars": {...}}, {"vars": {...}, "strict": ["tasks", "steps"]}]}
+//	                                  // the controller's passes over one text, each on what the
+//	                                  // one before wrote (see substitutePasses); created_unix and
+//	                                  // controller_zone bind the creation time in every pass
 //	{"layout": "2006-01-02", "zone": "Asia/Tokyo", "unix": 1711902600}
 //	                                  // Go's time.Unix(unix, 0).In(zone).Format(layout)
+//
+// With "vars" every tag must resolve (template.Replace with allowUnresolved=false). With
+// "passes" each pass leaves what it cannot resolve as it was, as the controller's passes do, and
+// the result is the text after the last one: what reaches the pod.
 //
 // A single request prints its result as raw text (exit 1 and a message on stderr on error); an
 // array prints a JSON array of {"out": "..."} or {"error": "..."}.
@@ -31,8 +39,17 @@ import (
 	"github.com/antonmedv/expr"
 )
 
+// pass is one of the controller's substitutions: the variables it knows and the prefixes of the
+// simple tags it must resolve (dag.go's ReplaceStrictAny with "tasks", "steps"); the rest of
+// what it cannot resolve it leaves as it was.
+type pass struct {
+	Vars   map[string]string `json:"vars"`
+	Strict []string          `json:"strict"`
+}
+
 type request struct {
 	Vars           map[string]string `json:"vars"`
+	Passes         []pass            `json:"passes"`
 	CreatedUnix    *int64            `json:"created_unix"`
 	ControllerZone string            `json:"controller_zone"`
 	Template       *string           `json:"template"`
@@ -129,47 +146,130 @@ func marshalInner(s string) (string, error) {
 	return string(b[1 : len(b)-1]), nil
 }
 
+// scanTags splits JSON-marshalled text into the literal texts and tags between them, exactly as
+// github.com/valyala/fasttemplate's Template.Reset does (v1.2.2 template.go, which Argo's
+// util/template/template.go NewTemplate calls with "{{" and "}}" at v3.6.19 and v4.1.2; v1.1.0,
+// Argo 3.2.4's, scans alike): a tag opens at the first "{{" and closes at the first "}}" after
+// it, so "{{{workflow.name}}" is the tag "{workflow.name". len(texts) == len(tags)+1.
+func scanTags(s string) (texts []string, tags []string, err error) {
+	for {
+		n := strings.Index(s, "{{")
+		if n < 0 {
+			return append(texts, s), tags, nil
+		}
+		texts = append(texts, s[:n])
+		s = s[n+2:]
+		n = strings.Index(s, "}}")
+		if n < 0 {
+			return nil, nil, fmt.Errorf("Cannot find end tag=%q in the template starting from %q", "}}", s)
+		}
+		tags = append(tags, s[:n])
+		s = s[n+2:]
+	}
+}
+
+// substitution says how one pass treats what it cannot resolve.
+type substitution struct {
+	allowUnresolved bool     // leave unresolved tags as they were (template.Replace(…, true))
+	strict          []string // ...but not simple tags with these prefixes (ReplaceStrictAny)
+}
+
+func (m substitution) mustResolve(tag string) bool {
+	if !m.allowUnresolved {
+		return true
+	}
+	for _, p := range m.strict {
+		if tag == p || strings.HasPrefix(tag, p+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // substitute replaces every tag of `text` as Argo's template.Replace does with
-// allowUnresolved=false: on the JSON-marshalled text, tag by tag (fasttemplate with "{{" "}}"),
-// then unmarshals the result.
+// allowUnresolved=false: on the JSON-marshalled text, tag by tag, then unmarshals the result.
 func substitute(text string, vars map[string]string) (string, error) {
 	marshalled, err := marshalInner(text)
 	if err != nil {
 		return "", err
 	}
+	out, err := substitutePass(marshalled, vars, substitution{})
+	if err != nil {
+		return "", err
+	}
+	return unmarshalInner(out)
+}
+
+// substitutePasses runs the controller's passes over `text` in turn. Each pass rescans what the
+// one before wrote: Argo marshals the template, substitutes, unmarshals it, and the next pass
+// (SubstituteParams' second Replace in workflow/common/util.go, dag.go's ReplaceStrictAny on a
+// task, the pod's in workflowpod.go, at v3.6.19 and v4.1.2) starts again from that text.
+func substitutePasses(text string, passes []pass) (string, error) {
+	for _, p := range passes {
+		marshalled, err := marshalInner(text)
+		if err != nil {
+			return "", err
+		}
+		out, err := substitutePass(marshalled, p.Vars, substitution{allowUnresolved: true, strict: p.Strict})
+		if err != nil {
+			return "", err
+		}
+		if text, err = unmarshalInner(out); err != nil {
+			return "", err
+		}
+	}
+	return text, nil
+}
+
+// substitutePass is Argo's impl.Replace over JSON-marshalled text (util/template/template.go,
+// simple_template.go, expression_template.go at v3.6.19 and v4.1.2): one scan, each tag replaced
+// by what it resolves to; what it writes is not scanned again in this pass.
+func substitutePass(marshalled string, vars map[string]string, mode substitution) (string, error) {
+	texts, tags, err := scanTags(marshalled)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
-	s := marshalled
-	for {
-		start := strings.Index(s, "{{")
-		if start < 0 {
-			out.WriteString(s)
-			break
-		}
-		out.WriteString(s[:start])
-		s = s[start+2:]
-		end := strings.Index(s, "}}")
-		if end < 0 {
-			return "", errors.New("cannot find end tag=\"}}\" in the template")
-		}
-		tag := s[:end]
-		s = s[end+2:]
+	for i, tag := range tags {
+		out.WriteString(texts[i])
+		// kind.go parseTag: "=" opens an expression, whose text util/json.Fix un-escapes.
 		if strings.HasPrefix(tag, "=") {
 			v, err := evalExpression(jsonFix(strings.TrimPrefix(tag, "=")), vars)
 			if err != nil {
-				return "", err
+				if !mode.allowUnresolved {
+					return "", err
+				}
+				v = "{{" + tag + "}}" // unresolved is allowed: the tag stays for a later pass
 			}
 			out.WriteString(v)
 			continue
 		}
 		v, ok := vars[strings.TrimSpace(tag)]
 		if !ok {
-			return "", fmt.Errorf("failed to resolve {{%s}}", tag)
+			// simple_template.go: a "{{" inside the tag is tried as a nested tag.
+			if index := strings.LastIndex(tag, "{{"); index > 0 {
+				if nested, ok := vars[tag[index+2:]]; ok {
+					q := strconv.Quote(nested)
+					out.WriteString("{{" + tag[:index] + q[1:len(q)-1])
+					continue
+				}
+			}
+			if mode.mustResolve(strings.TrimSpace(tag)) {
+				return "", fmt.Errorf("failed to resolve {{%s}}", tag)
+			}
+			out.WriteString("{{" + tag + "}}")
+			continue
 		}
 		q := strconv.Quote(v)
 		out.WriteString(q[1 : len(q)-1])
 	}
+	out.WriteString(texts[len(tags)])
+	return out.String(), nil
+}
+
+func unmarshalInner(s string) (string, error) {
 	var final string
-	if err := json.Unmarshal([]byte("\""+out.String()+"\""), &final); err != nil {
+	if err := json.Unmarshal([]byte("\""+s+"\""), &final); err != nil {
 		return "", fmt.Errorf("the substituted text is not a JSON string: %w", err)
 	}
 	return final, nil
@@ -216,6 +316,23 @@ func handle(r request) (string, error) {
 	}
 	for k, v := range r.Vars {
 		vars[k] = v
+	}
+	if r.Passes != nil {
+		if len(r.Vars) > 0 {
+			return "", errors.New("a request has either vars or passes")
+		}
+		// The creation time is a global: every pass knows it.
+		passes := make([]pass, len(r.Passes))
+		for i, p := range r.Passes {
+			passes[i] = pass{Vars: map[string]string{}, Strict: p.Strict}
+			for k, v := range vars {
+				passes[i].Vars[k] = v
+			}
+			for k, v := range p.Vars {
+				passes[i].Vars[k] = v
+			}
+		}
+		return substitutePasses(*r.Template, passes)
 	}
 	return substitute(*r.Template, vars)
 }

@@ -8,12 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "tools/deploy_cli.hpp"
 #include "tools/deploy_standin.hpp"
 #include "tools/subprocess.hpp"
-
-#ifndef PIPECC_CLI
-#error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
-#endif
 
 using namespace pipecc::test;
 using Catch::Contains;
@@ -25,37 +22,22 @@ const std::string kToken = "tok-5e3c1d9a7f";
 const std::string kDaily = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_prediction.kfp.yaml";
 const std::string kThanks = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_thanks.kfp.yaml";
 
-using Env = std::map<std::string, std::optional<std::string>>;
-
-ProcessResult pipecc_cli(std::vector<std::string> args, const Env& env = {{"KFP_TOKEN", std::nullopt}}) {
-    args.insert(args.begin(), PIPECC_CLI);
-    return run_process(args, {}, env);
-}
-
 std::vector<std::string> kfp_args(const DeployStandin& s, const std::string& pipeline, const std::string& version) {
     return {"deploy", "kfp", "--host", s.url(), "--pipeline", pipeline, "--version", version,
             "--experiment", "daily", "--retry-delay", "0.01", "--poll-interval", "0.05"};
 }
 
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
+// The daily example's PipelineSpec with its header (schedule 06:00 Asia/Tokyo) and without its
+// PlatformSpec document, which `deploy vertex` refuses.
+std::string daily_without_platform_spec(const TempDir& dir) {
+    const auto text = read_whole_file(kDaily).value();
+    const auto cut = text.find("\n---\n");
+    REQUIRE(cut != std::string::npos);
+    REQUIRE(text.substr(cut).find("platforms:") != std::string::npos);
+    const std::string path = dir / "daily_prediction.kfp.yaml";
+    std::ofstream(path) << text.substr(0, cut + 1);
+    return path;
 }
-
-// The requests that change something.
-std::vector<json> writes(const json& requests) {
-    std::vector<json> out;
-    for (const auto& r : requests) {
-        if (r["method"] != "GET") out.push_back(r);
-    }
-    return out;
-}
-
-#define SKIP_WITHOUT_STANDIN()                                                  \
-    if (!standin_available()) {                                                 \
-        WARN("SKIPPED: python3 with PyYAML is needed for the stand-in server"); \
-        return;                                                                 \
-    }
 
 }  // namespace
 
@@ -366,8 +348,10 @@ TEST_CASE("deploy vertex: a pipeline job, --wait, and a schedule created then up
     DeployStandin s;
     s.control("config", {{"token", kToken}});
     const Env env{{"GOOGLE_OAUTH_ACCESS_TOKEN", kToken}};
+    TempDir dir;
+    const std::string daily = daily_without_platform_spec(dir);
     const std::vector<std::string> base{"deploy", "vertex", "--project", "proj", "--region", "asia-northeast1",
-                                        "--endpoint", s.url(), "--pipeline", kDaily, "--pipeline-root", "gs://b/root",
+                                        "--endpoint", s.url(), "--pipeline", daily, "--pipeline-root", "gs://b/root",
                                         "--poll-interval", "0.05", "--retry-delay", "0.01"};
     auto run = pipecc_cli(base + std::vector<std::string>{"--wait", "--label", "team=ml", "--param", "project=p2"}, env);
     INFO(run.err);
@@ -441,12 +425,44 @@ TEST_CASE("deploy vertex: the token comes from gcloud when the variable is unset
     std::ofstream(bin / "gcloud") << "#!/bin/sh\n[ \"$*\" = 'auth print-access-token' ] && echo " << kToken << "\n";
     std::filesystem::permissions(bin / "gcloud", std::filesystem::perms::owner_all);
     const char* path = std::getenv("PATH");
+    TempDir dir;
     auto r = pipecc_cli({"deploy", "vertex", "--project", "proj", "--region", "us-central1", "--endpoint", s.url(),
-                         "--pipeline", kDaily, "--pipeline-root", "gs://b/root"},
+                         "--pipeline", daily_without_platform_spec(dir), "--pipeline-root", "gs://b/root"},
                         {{"GOOGLE_OAUTH_ACCESS_TOKEN", std::nullopt},
                          {"PATH", bin.path().string() + ":" + (path ? path : "/usr/bin:/bin")}});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out + r.err, !Contains(kToken));
     CHECK(s.requests().back()["headers"]["Authorization"] == "Bearer " + kToken);
+}
+
+// A Vertex PipelineJob carries `pipelineSpec` and `runtimeConfig` and has no field for the
+// kfp-kubernetes PlatformSpec (../shared/design/engine-facts.md, "Vertex AI Pipelines"): the
+// daily example's node selector and Slack secret would be dropped without a word, so the deploy
+// stops before any request and points at `--engine vertex`, which names each setting.
+TEST_CASE("deploy vertex: an IR with a PlatformSpec is refused before any request", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    const Env env{{"GOOGLE_OAUTH_ACCESS_TOKEN", kToken}};
+    const std::vector<std::string> base{"deploy", "vertex", "--project", "proj", "--region", "asia-northeast1",
+                                        "--endpoint", s.url(), "--pipeline-root", "gs://b/root", "--pipeline"};
+    for (const auto& extra : {std::vector<std::string>{}, {"--schedule", "--run"}, {"--dry-run"}}) {
+        auto r = pipecc_cli(base + std::vector<std::string>{kDaily} + extra, env);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err, Contains(kDaily + " has a kfp-kubernetes PlatformSpec (nodeSelector, secretAsEnv)") &&
+                              Contains("a PipelineJob has no field for it") && Contains("silently dropped") &&
+                              Contains("--engine vertex"));
+        CHECK_THAT(r.err, !Contains("POST "));  // not even printed by --dry-run
+    }
+    CHECK(s.requests().empty());
+
+    TempDir dir;
+    auto plain = pipecc_cli(base + std::vector<std::string>{daily_without_platform_spec(dir)}, env);
+    INFO(plain.err);
+    CHECK(plain.exit_code == 0);
+    CHECK(writes(s.requests()).size() == 1);
+
+    auto wrong = pipecc_cli(base + std::vector<std::string>{kDaily, "--engine", "kfp@2.17"}, env);
+    CHECK(wrong.exit_code == 2);
+    CHECK_THAT(wrong.err, Contains("pipecc deploy vertex does not deploy to kfp@2.17; it takes vertex"));
 }

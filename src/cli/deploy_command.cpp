@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -9,9 +10,11 @@
 #include "deploy/auth.hpp"
 #include "deploy/http_client.hpp"
 #include "deploy/kfp_deploy.hpp"
+#include "deploy/kfp_v1_deploy.hpp"
 #include "deploy/redactor.hpp"
 #include "deploy/vertex_deploy.hpp"
 #include "pipecc/error.hpp"
+#include "pipecc/graph/engine.hpp"
 
 namespace pipecc::cli {
 namespace {
@@ -21,6 +24,7 @@ using namespace pipecc::deploy;
 // Settings both targets share.
 struct CommonOptions {
     std::string pipeline;
+    std::string engine;
     std::string name;
     std::vector<std::string> params;
     std::string cron;
@@ -59,7 +63,9 @@ std::map<std::string, std::string> key_values(const std::vector<std::string>& it
 }
 
 void add_common(CLI::App& cmd, CommonOptions& o) {
-    cmd.add_option("--pipeline", o.pipeline, "the compiled pipeline: KFP v2 IR, YAML or JSON")->required();
+    cmd.add_option("--pipeline", o.pipeline,
+                   "the compiled pipeline: KFP v2 IR, YAML or JSON; with --engine kfp@1.8 an Argo Workflow")
+        ->required();
     cmd.add_option("--name", o.name, "the pipeline's name on the server (default: the IR's pipelineInfo.name)");
     cmd.add_option("--param", o.params, "a pipeline parameter, KEY=VALUE (repeatable)");
     cmd.add_option("--cron", o.cron, "a 5-field cron instead of the pipeline's schedule()");
@@ -75,8 +81,27 @@ void add_common(CLI::App& cmd, CommonOptions& o) {
     cmd.add_option("--retry-delay", o.http.retry_delay_seconds, "the first backoff in seconds, doubled each retry (default 1)");
 }
 
-template <class Deploy>
-void apply_common(const CommonOptions& o, const PipelineFile& file, Deploy& d) {
+// `--engine` of a deploy target: an engine that target deploys to, else a command-line error (exit 2).
+CLI::Option* add_engine(CLI::App& cmd, std::string& engine, const std::string& fallback,
+                        std::vector<EngineFamily> families) {
+    std::string allowed;
+    for (const auto& p : engine_profiles()) {
+        if (std::find(families.begin(), families.end(), p.engine.family) == families.end()) continue;
+        allowed += (allowed.empty() ? "" : ", ") + p.engine.name();
+    }
+    engine = fallback;
+    return cmd.add_option("--engine", engine, "the engine the pipeline was compiled for: " + allowed + " (default " +
+                                                  fallback + ")")
+        ->type_name("NAME[@VERSION]")
+        ->check([families, allowed, target = cmd.get_name()](const std::string& v) {
+            const auto e = parse_engine(v);
+            if (e && std::find(families.begin(), families.end(), e->family) != families.end()) return std::string();
+            return "pipecc deploy " + target + " does not deploy to " + v + "; it takes " + allowed;
+        });
+}
+
+template <class Deploy, class File>
+void apply_common(const CommonOptions& o, const File& file, Deploy& d) {
     d.name = o.name.empty() ? file.name : o.name;
     d.params = key_values(o.params, "--param");
     if (!o.cron.empty()) d.cron = o.cron;
@@ -88,11 +113,12 @@ void apply_common(const CommonOptions& o, const PipelineFile& file, Deploy& d) {
 
 // Runs one deploy: exit 2 for an unreadable pipeline file, 1 for anything that failed after, and
 // every message through the redactor.
-template <class F>
-void run_deploy(const std::string& pipeline_path, ExitCode& exit, Redactor& redactor, F&& deploy) {
-    PipelineFile file;
+template <class File = PipelineFile, class F>
+void run_deploy(const std::string& pipeline_path, ExitCode& exit, Redactor& redactor, F&& deploy,
+                File (*read)(const std::string&) = &read_pipeline_file) {
+    File file;
     try {
-        file = read_pipeline_file(pipeline_path);
+        file = read(pipeline_path);
     } catch (const Error& e) {
         std::cerr << redactor.apply(e.what()) << '\n';
         exit.value = 2;
@@ -109,13 +135,29 @@ void run_deploy(const std::string& pipeline_path, ExitCode& exit, Redactor& reda
 
 void deploy_kfp_command(KfpCommand& c, ExitCode& exit) {
     Redactor redactor;
-    run_deploy(c.common.pipeline, exit, redactor, [&](const PipelineFile& file) {
+    const auto prepare = [&](const auto& file) {
         c.connection.token = kfp_token(c.token_file);
         redactor.add(c.connection.token);
         apply_common(c.common, file, c.deploy);
         c.deploy.max_concurrency = c.common.max_concurrency;
         c.deploy.retire = c.retire == "delete" ? Retire::Delete : Retire::Disable;
         if (c.deploy.wait && !c.deploy.run) throw Error("--wait needs --run");
+    };
+    // KFP 1.8 takes an Argo Workflow through the v1beta1 API; KFP 2 takes IR through v2beta1.
+    if (parse_engine(c.common.engine)->family == EngineFamily::KfpV1) {
+        run_deploy<WorkflowFile>(
+            c.common.pipeline, exit, redactor,
+            [&](const WorkflowFile& file) {
+                prepare(file);
+                HttpClient http(c.common.http, redactor, std::cerr);
+                KfpV1Client kfp(c.connection, http);
+                deploy_kfp_v1(file, c.deploy, kfp, std::cout, std::cerr);
+            },
+            &read_workflow_file);
+        return;
+    }
+    run_deploy(c.common.pipeline, exit, redactor, [&](const PipelineFile& file) {
+        prepare(file);
         HttpClient http(c.common.http, redactor, std::cerr);
         KfpClient kfp(c.connection, http);
         deploy_kfp(file, c.deploy, kfp, std::cout, std::cerr);
@@ -125,6 +167,7 @@ void deploy_kfp_command(KfpCommand& c, ExitCode& exit) {
 void deploy_vertex_command(VertexCommand& c, ExitCode& exit) {
     Redactor redactor;
     run_deploy(c.common.pipeline, exit, redactor, [&](const PipelineFile& file) {
+        check_vertex_file(file);
         // A dry run sends nothing, so it needs no credentials.
         if (!c.common.http.dry_run || std::getenv("GOOGLE_OAUTH_ACCESS_TOKEN")) c.connection.token = google_access_token();
         redactor.add(c.connection.token);
@@ -142,8 +185,10 @@ void deploy_vertex_command(VertexCommand& c, ExitCode& exit) {
 void add_kfp(CLI::App& deploy, ExitCode& exit) {
     auto c = std::make_shared<KfpCommand>();
     CLI::App* cmd = deploy.add_subcommand(
-        "kfp", "Deploy to Kubeflow Pipelines (v2beta1 API): pipeline, version, experiment, run, recurring run");
+        "kfp", "Deploy to Kubeflow Pipelines (v2beta1 API; v1beta1 for kfp@1.8): pipeline, version, experiment, run, "
+               "recurring run");
     add_common(*cmd, c->common);
+    add_engine(*cmd, c->common.engine, Engine::kfp().name(), {EngineFamily::Kfp, EngineFamily::KfpV1});
     cmd->add_option("--host", c->connection.host, "the KFP API server, e.g. https://kfp.example.com")->required();
     cmd->add_option("--version", c->deploy.version, "the version's name, e.g. the git SHA; unique per pipeline")
         ->required();
@@ -172,6 +217,7 @@ void add_vertex(CLI::App& deploy, ExitCode& exit) {
     auto c = std::make_shared<VertexCommand>();
     CLI::App* cmd = deploy.add_subcommand("vertex", "Deploy to Vertex AI Pipelines: a pipeline job and its schedule");
     add_common(*cmd, c->common);
+    add_engine(*cmd, c->common.engine, Engine::vertex().name(), {EngineFamily::Vertex});
     cmd->add_option("--project", c->connection.project, "the Google Cloud project")->required();
     cmd->add_option("--region", c->connection.region, "the region, e.g. asia-northeast1")->required();
     cmd->add_option("--pipeline-root", c->deploy.pipeline_root, "the GCS root of outputs, gs://…")->required();

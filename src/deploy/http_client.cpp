@@ -137,6 +137,8 @@ std::string server_message(const std::string& body) {
             return j["error"]["message"].get<std::string>();
         }
         if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+        // KFP 1.8's upload handler writes api.Error (pipeline_upload_server.go writeErrorToResponse).
+        if (j.contains("error_message") && j["error_message"].is_string()) return j["error_message"].get<std::string>();
         if (j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
     }
     std::string text = body.substr(0, 300);

@@ -92,8 +92,8 @@ private:
 };
 
 /// Throws pipecc::Error "<what>: HTTP <status>: <the server's message>" unless `r` is a 2xx
-/// reply or a dry run. The server's message comes from a google.rpc.Status body (KFP) or a
-/// Google API error body (Vertex), else the start of the body.
+/// reply or a dry run. The server's message comes from a google.rpc.Status body (KFP), KFP 1.8's
+/// upload `error_message`, or a Google API error body (Vertex), else the start of the body.
 ///
 /// @code
 /// require_ok(http.send(request), "creating experiment 'daily'");

@@ -28,19 +28,20 @@ RunStatus kfp_run_status(const nlohmann::json& run) {
     return s;
 }
 
-KfpClient::KfpClient(KfpConnection connection, HttpClient& http) : connection_(std::move(connection)), http_(http) {
+KfpApi::KfpApi(KfpConnection connection, HttpClient& http, std::string prefix)
+    : connection_(std::move(connection)), http_(http), prefix_(std::move(prefix)) {
     while (!connection_.host.empty() && connection_.host.back() == '/') connection_.host.pop_back();
 }
 
-HttpRequest KfpClient::request(std::string method, const std::string& path,
-                               const std::vector<std::pair<std::string, std::string>>& query) const {
-    HttpRequest r{.method = std::move(method), .url = with_query(connection_.host + kApi + path, query)};
+HttpRequest KfpApi::request(std::string method, const std::string& path,
+                            const std::vector<std::pair<std::string, std::string>>& query) const {
+    HttpRequest r{.method = std::move(method), .url = with_query(connection_.host + prefix_ + path, query)};
     if (!connection_.token.empty()) r.headers.emplace_back("Authorization", "Bearer " + connection_.token);
     if (!connection_.user_id.empty()) r.headers.emplace_back(connection_.user_id_header, connection_.user_id);
     return r;
 }
 
-nlohmann::json KfpClient::call(HttpRequest r, const std::string& what, const char* placeholder_field) {
+nlohmann::json KfpApi::call(const HttpRequest& r, const std::string& what, const char* placeholder_field) {
     const auto reply = http_.send(r);
     require_ok(reply, what);
     if (reply.dry_run) {
@@ -50,8 +51,11 @@ nlohmann::json KfpClient::call(HttpRequest r, const std::string& what, const cha
     return reply.json();
 }
 
+KfpClient::KfpClient(KfpConnection connection, HttpClient& http)
+    : api_(connection, http, kApi), http_(http), ns_(connection.ns) {}
+
 std::optional<nlohmann::json> KfpClient::find_pipeline(const std::string& name) {
-    const auto reply = http_.send(request("GET", "/pipelines/names/" + percent_encode(name), {{"namespace", connection_.ns}}));
+    const auto reply = http_.send(request("GET", "/pipelines/names/" + percent_encode(name), {{"namespace", ns_}}));
     if (reply.dry_run || reply.status == 404) return std::nullopt;
     require_ok(reply, "looking up pipeline '" + name + "'");
     return reply.json();
@@ -60,7 +64,7 @@ std::optional<nlohmann::json> KfpClient::find_pipeline(const std::string& name) 
 nlohmann::json KfpClient::create_pipeline(const std::string& name) {
     auto r = request("POST", "/pipelines");
     nlohmann::json body{{"name", name}, {"display_name", name}};
-    if (!connection_.ns.empty()) body["namespace"] = connection_.ns;
+    if (!ns_.empty()) body["namespace"] = ns_;
     r.body = body.dump();
     return call(r, "creating pipeline '" + name + "'", "pipeline_id");
 }
@@ -89,7 +93,7 @@ HttpResponse KfpClient::upload_version(const std::string& pipeline_id, const std
 std::optional<nlohmann::json> KfpClient::find_experiment(const std::string& display_name) {
     const auto reply = http_.send(request(
         "GET", "/experiments",
-        {{"filter", equals_filter("display_name", display_name)}, {"namespace", connection_.ns}, {"page_size", "2"}}));
+        {{"filter", equals_filter("display_name", display_name)}, {"namespace", ns_}, {"page_size", "2"}}));
     if (reply.dry_run) return std::nullopt;
     require_ok(reply, "looking up experiment '" + display_name + "'");
     for (const auto& e : reply.json().value("experiments", nlohmann::json::array())) {
@@ -101,7 +105,7 @@ std::optional<nlohmann::json> KfpClient::find_experiment(const std::string& disp
 nlohmann::json KfpClient::create_experiment(const std::string& display_name) {
     auto r = request("POST", "/experiments");
     nlohmann::json body{{"display_name", display_name}};
-    if (!connection_.ns.empty()) body["namespace"] = connection_.ns;
+    if (!ns_.empty()) body["namespace"] = ns_;
     r.body = body.dump();
     return call(r, "creating experiment '" + display_name + "'", "experiment_id");
 }
@@ -121,7 +125,7 @@ std::vector<nlohmann::json> KfpClient::list_recurring_runs() {
     std::string page;
     do {
         const auto reply = http_.send(request(
-            "GET", "/recurringruns", {{"namespace", connection_.ns}, {"page_size", "100"}, {"page_token", page}}));
+            "GET", "/recurringruns", {{"namespace", ns_}, {"page_size", "100"}, {"page_token", page}}));
         if (reply.dry_run) return out;
         require_ok(reply, "listing recurring runs");
         const auto j = reply.json();

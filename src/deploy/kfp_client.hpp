@@ -28,6 +28,32 @@ struct KfpConnection {
     std::string ns{};                            ///< the namespace (multi-user mode); empty for the default
 };
 
+/// The requests of one KFP REST API version (`/apis/v2beta1`, `/apis/v1beta1`): the base URL, the
+/// bearer token and user header on each, and placeholders in dry-run mode. Both clients share it.
+///
+/// @code
+/// KfpApi api(connection, http, "/apis/v1beta1");
+/// auto job = api.call(api.request("GET", "/jobs/" + percent_encode(id)), "reading job " + id);
+/// @endcode
+class KfpApi {
+public:
+    KfpApi(KfpConnection connection, HttpClient& http, std::string prefix);
+
+    /// A request for `prefix + path` with the auth headers; empty query values are left out.
+    HttpRequest request(std::string method, const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& query = {}) const;
+    /// Sends `r` and returns the reply's JSON, throwing pipecc::Error "<what>: HTTP …" for an
+    /// error. A dry run returns `{placeholder_field: "<placeholder_field>"}`, or `{}` without one.
+    nlohmann::json call(const HttpRequest& r, const std::string& what, const char* placeholder_field = nullptr);
+    HttpClient& http() { return http_; }
+    const KfpConnection& connection() const { return connection_; }
+
+private:
+    KfpConnection connection_;
+    HttpClient& http_;
+    std::string prefix_;
+};
+
 /// One object per call of the API. In dry-run mode the lookups find nothing and the creations
 /// return placeholder ids such as `<pipeline_id>`, so that every request of a first deploy is
 /// printed.
@@ -62,11 +88,16 @@ public:
 
 private:
     HttpRequest request(std::string method, const std::string& path,
-                        const std::vector<std::pair<std::string, std::string>>& query = {}) const;
-    nlohmann::json call(HttpRequest r, const std::string& what, const char* placeholder_field = nullptr);
+                        const std::vector<std::pair<std::string, std::string>>& query = {}) const {
+        return api_.request(std::move(method), path, query);
+    }
+    nlohmann::json call(const HttpRequest& r, const std::string& what, const char* placeholder_field = nullptr) {
+        return api_.call(r, what, placeholder_field);
+    }
 
-    KfpConnection connection_;
+    KfpApi api_;
     HttpClient& http_;
+    std::string ns_;
 };
 
 /// The v2beta1 filter (a JSON-encoded `v2beta1Filter`) for `key` EQUALS `value`.

@@ -7,30 +7,19 @@
 namespace pipecc::deploy {
 namespace {
 
-// The mark that tells this deploy's recurring runs from those someone made by hand.
-const std::string kDescriptionPrefix = "Deployed by pipecc deploy: ";
-
 nlohmann::json runtime_config(const KfpDeployOptions& options, const nlohmann::json& parameters) {
     nlohmann::json config{{"parameters", parameters}};
     if (!options.pipeline_root.empty()) config["pipeline_root"] = options.pipeline_root;
     return config;
 }
 
-std::string id_of(const nlohmann::json& j, const char* field) {
-    const auto it = j.find(field);
-    if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
-        throw Error(std::string("the server's reply has no ") + field + ": " + j.dump());
-    }
-    return it->get<std::string>();
-}
-
 std::string ensure_pipeline(const KfpDeployOptions& options, KfpClient& kfp, std::ostream& out) {
     if (auto p = kfp.find_pipeline(options.name)) {
-        const auto id = id_of(*p, "pipeline_id");
+        const auto id = reply_id(*p, "pipeline_id");
         out << "pipeline " << options.name << ": exists (" << id << ")\n";
         return id;
     }
-    const auto id = id_of(kfp.create_pipeline(options.name), "pipeline_id");
+    const auto id = reply_id(kfp.create_pipeline(options.name), "pipeline_id");
     out << "pipeline " << options.name << ": created (" << id << ")\n";
     return id;
 }
@@ -46,7 +35,7 @@ std::string ensure_version(const PipelineFile& file, const KfpDeployOptions& opt
             return "<pipeline_version_id>";
         }
         if (reply.ok()) {
-            const auto id = id_of(reply.json(), "pipeline_version_id");
+            const auto id = reply_id(reply.json(), "pipeline_version_id");
             out << label << ": uploaded (" << id << ")\n";
             return id;
         }
@@ -57,7 +46,7 @@ std::string ensure_version(const PipelineFile& file, const KfpDeployOptions& opt
     }
     switch (decide_version(existing, file)) {
         case VersionAction::Reuse: {
-            const auto id = id_of(*existing, "pipeline_version_id");
+            const auto id = reply_id(*existing, "pipeline_version_id");
             out << label << ": already uploaded with the same content (" << id << ")\n";
             return id;
         }
@@ -71,16 +60,36 @@ std::string ensure_version(const PipelineFile& file, const KfpDeployOptions& opt
 
 std::string ensure_experiment(const KfpDeployOptions& options, KfpClient& kfp, std::ostream& out) {
     if (auto e = kfp.find_experiment(options.experiment)) {
-        const auto id = id_of(*e, "experiment_id");
+        const auto id = reply_id(*e, "experiment_id");
         out << "experiment " << options.experiment << ": exists (" << id << ")\n";
         return id;
     }
-    const auto id = id_of(kfp.create_experiment(options.experiment), "experiment_id");
+    const auto id = reply_id(kfp.create_experiment(options.experiment), "experiment_id");
     out << "experiment " << options.experiment << ": created (" << id << ")\n";
     return id;
 }
 
 }  // namespace
+
+std::string reply_id(const nlohmann::json& j, const char* field) {
+    const auto it = j.find(field);
+    if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) {
+        throw Error(std::string("the server's reply has no ") + field + ": " + j.dump());
+    }
+    return it->get<std::string>();
+}
+
+std::string recurring_cron(const std::optional<CronSchedule>& from_pipeline, const KfpDeployOptions& options,
+                           std::ostream& status) {
+    if (options.max_concurrency < 1 || options.max_concurrency > 10) {
+        throw Error("--max-concurrency must be between 1 and 10 (KFP's limit)");
+    }
+    if (!options.recurring) return {};
+    const auto k = kfp_cron(choose_schedule(from_pipeline, options.cron, options.time_zone),
+                            {.controller_zone = options.controller_zone, .fixed_offset = options.fixed_offset});
+    for (const auto& w : k.warnings) status << w << '\n';
+    return k.cron;
+}
 
 VersionAction decide_version(const std::optional<nlohmann::json>& existing, const PipelineFile& file) {
     if (!existing) return VersionAction::Upload;
@@ -90,7 +99,7 @@ VersionAction decide_version(const std::optional<nlohmann::json>& existing, cons
 
 bool is_ours(const nlohmann::json& recurring_run, const std::string& pipeline_id) {
     return recurring_run.value("/pipeline_version_reference/pipeline_id"_json_pointer, std::string()) == pipeline_id &&
-           recurring_run.value("description", "").rfind(kDescriptionPrefix, 0) == 0;
+           recurring_run.value("description", "").rfind(kDeployedBy, 0) == 0;
 }
 
 RecurringPlan plan_recurring(const std::vector<nlohmann::json>& existing, const std::string& pipeline_id,
@@ -129,7 +138,7 @@ nlohmann::json recurring_run_body(const KfpDeployOptions& options, const std::st
                                   const std::string& cron, const nlohmann::json& parameters) {
     nlohmann::json rr{
         {"display_name", options.name},
-        {"description", kDescriptionPrefix + "pipeline " + options.name + ", version " + options.version},
+        {"description", std::string(kDeployedBy) + "pipeline " + options.name + ", version " + options.version},
         {"experiment_id", experiment_id},
         {"pipeline_version_reference", {{"pipeline_id", pipeline_id}, {"pipeline_version_id", version_id}}},
         {"runtime_config", runtime_config(options, parameters)},
@@ -145,18 +154,9 @@ nlohmann::json recurring_run_body(const KfpDeployOptions& options, const std::st
 
 void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpClient& kfp, std::ostream& out,
                 std::ostream& status) {
-    if (options.max_concurrency < 1 || options.max_concurrency > 10) {
-        throw Error("--max-concurrency must be between 1 and 10 (KFP's limit)");
-    }
     // Everything that can be refused locally is, before the first request.
     const auto parameters = runtime_parameters(file.pipeline_spec, options.params);
-    std::string cron;
-    if (options.recurring) {
-        const auto k = kfp_cron(choose_schedule(file.schedule, options.cron, options.time_zone),
-                                {.controller_zone = options.controller_zone, .fixed_offset = options.fixed_offset});
-        for (const auto& w : k.warnings) status << w << '\n';
-        cron = k.cron;
-    }
+    const std::string cron = recurring_cron(file.schedule, options, status);
 
     const auto pipeline_id = ensure_pipeline(options, kfp, out);
     const auto version_id = ensure_version(file, options, pipeline_id, kfp, out);
@@ -171,7 +171,7 @@ void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpCl
         } else {
             const auto created = kfp.create_recurring_run(
                 recurring_run_body(options, experiment_id, pipeline_id, version_id, cron, parameters));
-            out << "recurring run: created (" << id_of(created, "recurring_run_id") << "), cron \"" << cron << "\"\n";
+            out << "recurring run: created (" << reply_id(created, "recurring_run_id") << "), cron \"" << cron << "\"\n";
         }
         for (const auto& id : plan.retire) {
             if (options.retire == Retire::Delete) {
@@ -186,7 +186,7 @@ void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpCl
 
     if (options.run) {
         const auto run = kfp.create_run(run_body(options, experiment_id, pipeline_id, version_id, parameters));
-        const auto run_id = id_of(run, "run_id");
+        const auto run_id = reply_id(run, "run_id");
         out << "run: created (" << run_id << ")\n" << std::flush;
         if (options.wait && !kfp.dry_run()) {
             const auto s = wait_for_run(run_id, [&] { return kfp.run_status(run_id); }, options.wait_options, status);

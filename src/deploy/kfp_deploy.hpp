@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +58,32 @@ struct KfpDeployOptions {
 /// @endcode
 void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpClient& kfp, std::ostream& out,
                 std::ostream& status);
+
+/// The start of the description `pipecc deploy` gives the recurring runs (KFP 2) and jobs (KFP 1)
+/// it makes: what tells them from those someone made by hand, which a deploy never touches.
+///
+/// @code
+/// body["description"] = std::string(kDeployedBy) + "pipeline daily, version v1";
+/// @endcode
+inline constexpr std::string_view kDeployedBy = "Deployed by pipecc deploy: ";
+
+/// The checks both KFP API versions make before the first request: `--max-concurrency` in 1..10
+/// (the API server's limit), and with `--recurring` the schedule (`--cron`/`--time-zone` over the
+/// pipeline's) converted by kfp_cron into the controller's zone, warnings written to `status`.
+/// Returns that cron, or "" without `--recurring`. Throws pipecc::Error.
+///
+/// @code
+/// const std::string cron = recurring_cron(file.schedule, options, std::cerr);  // "0 0 21 * * *"
+/// @endcode
+std::string recurring_cron(const std::optional<CronSchedule>& from_pipeline, const KfpDeployOptions& options,
+                           std::ostream& status);
+
+/// `j[field]`, a non-empty string, else pipecc::Error quoting the server's reply.
+///
+/// @code
+/// const std::string id = reply_id(kfp.create_experiment("daily"), "experiment_id");
+/// @endcode
+std::string reply_id(const nlohmann::json& j, const char* field);
 
 /// What to do about the version name: upload it, reuse the existing version of the same content,
 /// or refuse because a version of that name holds different content.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <random>
+#include <set>
 #include <ostream>
 
 #include "deploy/cron.hpp"
@@ -43,8 +44,26 @@ nlohmann::json pipeline_job_body(const PipelineFile& file, const VertexDeployOpt
     return job;
 }
 
+void check_vertex_file(const PipelineFile& file) {
+    if (file.platform_spec.is_null()) return;
+    std::set<std::string> settings;
+    const auto executors =
+        file.platform_spec.value("/platforms/kubernetes/deploymentSpec/executors"_json_pointer, nlohmann::json::object());
+    for (const auto& [_, executor] : executors.items()) {
+        if (!executor.is_object()) continue;
+        for (const auto& [setting, __] : executor.items()) settings.insert(setting);
+    }
+    std::string listed;
+    for (const auto& s : settings) listed += (listed.empty() ? "" : ", ") + s;
+    throw Error(file.path + " has a kfp-kubernetes PlatformSpec" + (listed.empty() ? std::string() : " (" + listed + ")") +
+                    ", which Vertex AI does not apply: a PipelineJob has no field for it, so its secrets, node "
+                    "selectors, volumes… would be silently dropped; compile the pipeline with --engine vertex, "
+                    "which names each such setting");
+}
+
 void deploy_vertex(const PipelineFile& file, const VertexDeployOptions& options, VertexClient& vertex,
                    std::ostream& out, std::ostream& status) {
+    check_vertex_file(file);
     if (options.max_concurrent_runs < 1) throw Error("--max-concurrency must be at least 1");
     const auto parameters = runtime_parameters(file.pipeline_spec, options.params);
     const auto job = pipeline_job_body(file, options, parameters);

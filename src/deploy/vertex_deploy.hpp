@@ -35,9 +35,19 @@ struct VertexDeployOptions {
     WaitOptions wait_options{};
 };
 
+/// Refuses an IR file with a kfp-kubernetes PlatformSpec document: a PipelineJob has no field for
+/// it, so Vertex would run the pipeline without its secrets, node selectors, volumes… and say
+/// nothing. Throws pipecc::Error naming the file, the settings found and `--engine vertex`.
+///
+/// @code
+/// check_vertex_file(read_pipeline_file("out/daily.kfp.yaml"));  // throws: it has a PlatformSpec
+/// @endcode
+void check_vertex_file(const PipelineFile& file);
+
 /// Creates the PipelineJob (and waits for it), and creates the schedule or PATCHes the one an
 /// earlier deploy made (same display name). Writes what it did to `out`, the `--wait` status
-/// line to `status`. Throws pipecc::Error on any failure, including a run that does not succeed.
+/// line to `status`. Throws pipecc::Error on any failure, including a run that does not succeed,
+/// and before any request for a file check_vertex_file refuses.
 ///
 /// @code
 /// deploy_vertex(read_pipeline_file("out/daily.kfp.yaml"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A stand-in for the KFP v2beta1 and Vertex AI v1 REST APIs, for `pipecc deploy` tests.
+"""A stand-in for the KFP v2beta1, KFP 1.8 v1beta1 (kfp_v1_standin.py) and Vertex AI v1 REST APIs,
+for `pipecc deploy` tests.
 
 Listens on 127.0.0.1 only, on a free port written to --port-file (HTTPS with --tls-cert/--tls-key). It keeps state in memory and
 follows the contracts where pipecc relies on them: kubeflow/pipelines
@@ -18,6 +19,7 @@ Test control, under /_standin/:
 """
 import argparse
 import email.parser
+import sys
 import email.policy
 import itertools
 import json
@@ -32,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import yaml
 
+import kfp_v1_standin
 import robfig_cron
 
 LOCK = threading.Lock()
@@ -96,6 +99,7 @@ def enabled_recurring():
     for rr in STATE["recurring"].values():
         if rr["status"] == "ENABLED":
             out.setdefault(rr["pipeline_version_reference"]["pipeline_id"], []).append(rr["recurring_run_id"])
+    out.update(kfp_v1_standin.enabled_jobs(sys.modules[__name__]))
     return out
 
 
@@ -402,13 +406,15 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if path.startswith("/_standin/"):
             return self.control(path, raw)
-        body, files = {}, {}
+        body, files, filenames = {}, {}, {}
         ctype = self.headers.get("Content-Type", "")
         if ctype.startswith("multipart/form-data"):
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
                 b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
             for part in msg.iter_parts():
-                files[part.get_param("name", header="content-disposition")] = part.get_payload(decode=True).decode()
+                field = part.get_param("name", header="content-disposition")
+                files[field] = part.get_payload(decode=True).decode()
+                filenames[field] = part.get_filename()
         elif raw:
             try:
                 body = json.loads(raw)
@@ -436,7 +442,13 @@ class Handler(BaseHTTPRequestHandler):
                 token = STATE["config"]["token"]
                 if token and self.headers.get("Authorization") != "Bearer " + token:
                     raise HttpError(401, "Unauthenticated: a valid bearer token is required", google)
-                result = vertex(self.command, path, query, body) if google else kfp(self.command, path, query, body, files)
+                if google:
+                    result = vertex(self.command, path, query, body)
+                elif path.startswith(kfp_v1_standin.API + "/"):
+                    result = kfp_v1_standin.handle(sys.modules[__name__], self.command, path, query, body, files,
+                                                   filenames)
+                else:
+                    result = kfp(self.command, path, query, body, files)
                 status = 200
             except HttpError as e:
                 result, status = e, e.status
@@ -477,7 +489,10 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, {"message": "no such control endpoint"})
 
     def error(self, e):
-        if e.google:
+        if getattr(e, "upload", False):
+            # KFP 1.8's upload handler writes api.Error (pipeline_upload_server.go writeErrorToResponse).
+            body = {"error_message": e.message, "error_details": e.message}
+        elif e.google:
             body = {"error": {"code": e.status, "message": e.message, "status": GOOGLE_STATUS.get(e.status, "UNKNOWN")}}
         else:
             body = {"code": GRPC_CODES.get(e.status, 2), "message": e.message, "details": []}

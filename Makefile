@@ -26,9 +26,9 @@ build: deps
 demo: build
 	@mkdir -p out
 	@for e in $(EXAMPLES); do \
-	  $(BUILD)/examples/$$e --target kfp -o out/$$e.kfp.yaml && \
-	  $(BUILD)/examples/$$e --target argo -o out/$$e.argo.yaml && \
-	  $(BUILD)/examples/$$e --target kfp --graph svg -o out/$$e.svg && \
+	  $(BUILD)/examples/$$e --engine kfp -o out/$$e.kfp.yaml && \
+	  $(BUILD)/examples/$$e --engine argo -o out/$$e.argo.yaml && \
+	  $(BUILD)/examples/$$e --engine kfp --graph svg -o out/$$e.svg && \
 	  echo "out/$$e.kfp.yaml out/$$e.argo.yaml out/$$e.svg" || exit 1; \
 	done
 

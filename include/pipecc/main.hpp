@@ -8,7 +8,7 @@
 namespace pipecc {
 
 /// Parses the command line and compiles the pipeline that `factory` builds:
-/// `--target argo|kfp`, `--format yaml|json`, `-o FILE` (`-` or none: stdout), `--dump`
+/// `--engine NAME[@VERSION]` (or the shorthands `--target kfp|argo`, `--argo-version X.Y`), `--format yaml|json`, `-o FILE` (`-` or none: stdout), `--dump`
 /// (the checked graph), `--graph dot|mermaid|svg` (a picture of the compiled pipeline), `--help`,
 /// `--version`. Returns the process exit code: 0 on success, 1 for a pipeline error (printed to
 /// stderr; the output file is left untouched), 2 for a bad command line.

@@ -8,12 +8,6 @@
 namespace pipecc {
 namespace {
 
-// Vertex reads machine shapes from resources and secrets from Secret Manager; it has no
-// Kubernetes objects to name.
-constexpr std::string_view kVertexHint =
-    "Vertex chooses the machine from the task's CPU, memory and accelerator; read secrets at run time from Secret "
-    "Manager with the job's service account";
-
 constexpr EngineProfile argo_profile(int major, int minor) {
     return {.engine = Engine::argo(major, minor),
             .output = OutputKind::ArgoWorkflow,
@@ -30,7 +24,7 @@ constexpr EngineProfile kfp_profile(int minor) {
             .run_times_since = "KFP 2.17"};
 }
 
-// Oldest first within a family; the last of a family is its default.
+// Oldest first within a family (Engine::argo() and Engine::kfp() default to the newest).
 constexpr std::array kProfiles{
     argo_profile(3, 6),
     argo_profile(3, 7),
@@ -48,8 +42,7 @@ constexpr std::array kProfiles{
     kfp_profile(17),
     EngineProfile{.engine = Engine::vertex(),
                   .schedule = ScheduleKind::VertexSchedule,
-                  .platform_settings = false,
-                  .platform_settings_hint = kVertexHint},
+                  .platform_settings = false},
 };
 
 std::string_view family_name(EngineFamily f) {

@@ -17,7 +17,7 @@ struct PlatformSetting {
 std::optional<PlatformSetting> first_platform_setting(const Task& t) {
     constexpr std::string_view machine = "Set CPU, memory and accelerator, which choose the machine";
     constexpr std::string_view secret = "Read the secret at run time from Secret Manager with the job's service "
-                                        "account (README: Vertex and secrets)";
+                                        "account (README: Vertex and Kubernetes settings)";
     if (!t.secret_env.empty()) {
         const auto& s = t.secret_env.front();
         return PlatformSetting{"secrets (env " + s.env_var + " from secret '" + s.secret_name + "')", secret};

@@ -77,8 +77,6 @@ struct EngineProfile {
     bool artifact_iterators = true;
     /// The version from which `run_times` holds, for messages ("KFP 2.17").
     std::string_view run_times_since{};
-    /// What to tell a user who needs a setting this engine does not apply.
-    std::string_view platform_settings_hint{};
 };
 
 /// The profile of `engine`. Throws pipecc::Error for an engine pipecc has no profile for.

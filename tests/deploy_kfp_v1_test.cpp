@@ -29,8 +29,8 @@ const std::string kCronWorkflow = std::string(PIPECC_SOURCE_DIR) + "/tests/golde
 const std::string kIr = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_prediction.kfp.yaml";
 
 std::vector<std::string> v1_args(const DeployStandin& s, const std::string& pipeline, const std::string& version) {
-    return {"deploy", "kfp", "--engine", "kfp@1.8", "--host", s.url(), "--pipeline", pipeline, "--version", version,
-            "--experiment", "daily", "--retry-delay", "0.01", "--poll-interval", "0.05"};
+    return {"deploy", "kfp", "--engine", "kfp@1.8", "--host", s.url(), "--pipeline", pipeline,
+            "--pipeline-version", version, "--experiment", "daily", "--retry-delay", "0.01", "--poll-interval", "0.05"};
 }
 
 // The daily example compiled as a user would: `daily_prediction --engine kfp@1.8`.
@@ -205,6 +205,8 @@ TEST_CASE("deploy kfp@1.8: what KFP 1.8 would refuse is refused before any reque
                              "\"cron\": \"0 0 21 * * *\"", "\"id\": \"<version_id>\"", "/apis/v1beta1/runs"}) {
         CHECK_THAT(dry.err, Contains(line));
     }
+    CHECK_THAT(dry.out, Contains("pipeline daily-prediction: would create") && Contains("would upload") &&
+                            Contains("job: would create") && !Contains("created") && !Contains("uploaded"));
 }
 
 // The stand-in itself holds the request shapes KFP 1.8.22 checks, so the tests above can fail.

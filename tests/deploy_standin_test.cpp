@@ -23,7 +23,7 @@ const std::string kDaily = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily
 const std::string kThanks = std::string(PIPECC_SOURCE_DIR) + "/tests/golden/daily_thanks.kfp.yaml";
 
 std::vector<std::string> kfp_args(const DeployStandin& s, const std::string& pipeline, const std::string& version) {
-    return {"deploy", "kfp", "--host", s.url(), "--pipeline", pipeline, "--version", version,
+    return {"deploy", "kfp", "--host", s.url(), "--pipeline", pipeline, "--pipeline-version", version,
             "--experiment", "daily", "--retry-delay", "0.01", "--poll-interval", "0.05"};
 }
 
@@ -284,7 +284,8 @@ TEST_CASE("deploy kfp: bounded retries of 429 and 5xx, clear errors otherwise", 
     CHECK(slow.exit_code == 1);
     CHECK_THAT(slow.err, Contains("timed out"));
 
-    auto refused = pipecc_cli({"deploy", "kfp", "--host", "http://127.0.0.1:1", "--pipeline", kDaily, "--version", "v"});
+    auto refused =
+        pipecc_cli({"deploy", "kfp", "--host", "http://127.0.0.1:1", "--pipeline", kDaily, "--pipeline-version", "v"});
     CHECK(refused.exit_code == 1);
     CHECK_THAT(refused.err, Contains("failed: Failed to connect"));
 }
@@ -335,12 +336,40 @@ TEST_CASE("deploy kfp --dry-run prints every request and sends none", "[deploy]"
                              "\"cron\": \"0 0 21 * * *\"", "/apis/v2beta1/runs", "\"project\": \"p2\""}) {
         CHECK_THAT(dry.err, Contains(line));
     }
+    // Nothing was created, so nothing says it was.
+    CHECK_THAT(dry.out, Contains("pipeline daily-prediction: would create (<pipeline_id>)") &&
+                            Contains("version v1 of daily-prediction: would upload") &&
+                            Contains("recurring run: would create") && Contains("run: would create") &&
+                            !Contains("created") && !Contains("uploaded"));
     auto bad_param = pipecc_cli(kfp_args(s, kDaily, "v1") + std::vector<std::string>{"--param", "nope=1"});
     CHECK(bad_param.exit_code == 1);
     CHECK_THAT(bad_param.err, Contains("the pipeline has no parameter 'nope'"));
     CHECK(s.requests().empty());
     auto missing = pipecc_cli(kfp_args(s, "/nonexistent.yaml", "v1"));
     CHECK(missing.exit_code == 2);
+}
+
+// `--version` beside `pipecc --version` read as pipecc's own; it is `--pipeline-version` now, and the
+// old name still works, with a warning.
+TEST_CASE("deploy kfp: --pipeline-version, and --version as its old name", "[deploy]") {
+    SKIP_WITHOUT_STANDIN();
+    DeployStandin s;
+    std::vector<std::string> args{"deploy", "kfp", "--host", s.url(), "--pipeline", kDaily, "--dry-run"};
+    auto old_name = pipecc_cli(args + std::vector<std::string>{"--version", "v7"});
+    CHECK(old_name.exit_code == 0);
+    CHECK_THAT(old_name.err, Contains("warning: `deploy kfp --version` is now `--pipeline-version`"));
+    CHECK_THAT(old_name.out, Contains("version v7 of daily-prediction: would upload"));
+    auto new_name = pipecc_cli(args + std::vector<std::string>{"--pipeline-version", "v7"});
+    CHECK(new_name.exit_code == 0);
+    CHECK_THAT(new_name.err, !Contains("warning"));
+    auto neither = pipecc_cli(args);
+    CHECK(neither.exit_code == 2);
+    CHECK_THAT(neither.err, Contains("--pipeline-version is required"));
+    auto both = pipecc_cli(args + std::vector<std::string>{"--version", "a", "--pipeline-version", "b"});
+    CHECK(both.exit_code == 2);
+    auto help = pipecc_cli({"deploy", "kfp", "--help"});
+    CHECK_THAT(help.out, Contains("--pipeline-version") && !Contains("--version"));
+    CHECK(s.requests().empty());
 }
 
 TEST_CASE("deploy vertex: a pipeline job, --wait, and a schedule created then updated", "[deploy]") {
@@ -394,6 +423,8 @@ TEST_CASE("deploy vertex: a pipeline job, --wait, and a schedule created then up
     CHECK(s.requests().size() == sent);
     CHECK_THAT(dry.err, Contains("POST " + s.url() + "/v1/projects/proj/locations/asia-northeast1/schedules"));
     CHECK_THAT(dry.err, Contains("/pipelineJobs?pipelineJobId=daily-prediction-"));
+    CHECK_THAT(dry.out, Contains("schedule daily-prediction: would create") && Contains("pipeline job: would create") &&
+                            !Contains("created"));
     for (const auto* r : {&run, &created, &updated, &failed, &dry}) CHECK_THAT(r->out + r->err, !Contains(kToken));
 }
 

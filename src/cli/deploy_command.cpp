@@ -190,8 +190,10 @@ void add_kfp(CLI::App& deploy, ExitCode& exit) {
     add_common(*cmd, c->common);
     add_engine(*cmd, c->common.engine, Engine::kfp().name(), {EngineFamily::Kfp, EngineFamily::KfpV1});
     cmd->add_option("--host", c->connection.host, "the KFP API server, e.g. https://kfp.example.com")->required();
-    cmd->add_option("--version", c->deploy.version, "the version's name, e.g. the git SHA; unique per pipeline")
-        ->required();
+    auto* version = cmd->add_option("--pipeline-version", c->deploy.version,
+                                    "the pipeline version's name, e.g. the git SHA; unique per pipeline (required)");
+    // The flag's first name: kept working, hidden, because next to `pipecc --version` it surprises.
+    auto* legacy = cmd->add_option("--version", c->deploy.version)->group("")->excludes(version);
     cmd->add_option("--experiment", c->deploy.experiment, "the experiment of runs (created if missing; default Default)");
     cmd->add_option("--namespace", c->connection.ns, "the namespace (multi-user KFP)");
     cmd->add_flag("--run", c->deploy.run, "start a run of this version");
@@ -210,7 +212,13 @@ void add_kfp(CLI::App& deploy, ExitCode& exit) {
     cmd->add_option("--token-file", c->token_file, "a file holding the bearer token (else $KFP_TOKEN)");
     cmd->add_option("--user-id", c->connection.user_id, "the user, sent in the auth proxy's header");
     cmd->add_option("--user-id-header", c->connection.user_id_header, "that header (default kubeflow-userid)");
-    cmd->callback([c, &exit] { deploy_kfp_command(*c, exit); });
+    cmd->callback([c, &exit, version, legacy] {
+        if (version->count() + legacy->count() == 0) throw CLI::RequiredError("--pipeline-version");
+        if (legacy->count() > 0) {
+            std::cerr << "warning: `deploy kfp --version` is now `--pipeline-version`; the old name will go\n";
+        }
+        deploy_kfp_command(*c, exit);
+    });
 }
 
 void add_vertex(CLI::App& deploy, ExitCode& exit) {

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "deploy/request_printer.hpp"
 #include "pipecc/error.hpp"
 
 namespace pipecc::deploy {
@@ -20,7 +21,7 @@ std::string ensure_pipeline(const KfpDeployOptions& options, KfpClient& kfp, std
         return id;
     }
     const auto id = reply_id(kfp.create_pipeline(options.name), "pipeline_id");
-    out << "pipeline " << options.name << ": created (" << id << ")\n";
+    out << "pipeline " << options.name << ": " << created_or_would(kfp.dry_run()) << " (" << id << ")\n";
     return id;
 }
 
@@ -31,7 +32,7 @@ std::string ensure_version(const PipelineFile& file, const KfpDeployOptions& opt
     if (!existing) {
         const auto reply = kfp.upload_version(pipeline_id, options.version, file);
         if (reply.dry_run) {
-            out << label << ": uploaded (<pipeline_version_id>)\n";
+            out << label << ": would upload (<pipeline_version_id>)\n";
             return "<pipeline_version_id>";
         }
         if (reply.ok()) {
@@ -65,7 +66,7 @@ std::string ensure_experiment(const KfpDeployOptions& options, KfpClient& kfp, s
         return id;
     }
     const auto id = reply_id(kfp.create_experiment(options.experiment), "experiment_id");
-    out << "experiment " << options.experiment << ": created (" << id << ")\n";
+    out << "experiment " << options.experiment << ": " << created_or_would(kfp.dry_run()) << " (" << id << ")\n";
     return id;
 }
 
@@ -171,7 +172,8 @@ void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpCl
         } else {
             const auto created = kfp.create_recurring_run(
                 recurring_run_body(options, experiment_id, pipeline_id, version_id, cron, parameters));
-            out << "recurring run: created (" << reply_id(created, "recurring_run_id") << "), cron \"" << cron << "\"\n";
+            out << "recurring run: " << created_or_would(kfp.dry_run()) << " ("
+                << reply_id(created, "recurring_run_id") << "), cron \"" << cron << "\"\n";
         }
         for (const auto& id : plan.retire) {
             if (options.retire == Retire::Delete) {
@@ -187,7 +189,7 @@ void deploy_kfp(const PipelineFile& file, const KfpDeployOptions& options, KfpCl
     if (options.run) {
         const auto run = kfp.create_run(run_body(options, experiment_id, pipeline_id, version_id, parameters));
         const auto run_id = reply_id(run, "run_id");
-        out << "run: created (" << run_id << ")\n" << std::flush;
+        out << "run: " << created_or_would(kfp.dry_run()) << " (" << run_id << ")\n" << std::flush;
         if (options.wait && !kfp.dry_run()) {
             const auto s = wait_for_run(run_id, [&] { return kfp.run_status(run_id); }, options.wait_options, status);
             if (!s.succeeded) {

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "pipecc/backends/argo.hpp"
+#include "deploy/request_printer.hpp"
 #include "pipecc/error.hpp"
 
 namespace pipecc::deploy {
@@ -27,7 +28,7 @@ std::string ensure_pipeline(const WorkflowFile& file, const KfpDeployOptions& op
         return id;
     }
     const auto id = reply_id(kfp.upload_pipeline(options.name, file), "id");
-    out << "pipeline " << options.name << ": created (" << id << ")\n";
+    out << "pipeline " << options.name << ": " << created_or_would(kfp.dry_run()) << " (" << id << ")\n";
     return id;
 }
 
@@ -38,7 +39,7 @@ std::string ensure_version(const WorkflowFile& file, const KfpDeployOptions& opt
     if (!existing) {
         const auto reply = kfp.upload_version(pipeline_id, options.version, file);
         if (reply.dry_run) {
-            out << label << ": uploaded (<version_id>)\n";
+            out << label << ": would upload (<version_id>)\n";
             return "<version_id>";
         }
         if (reply.ok()) {
@@ -67,7 +68,7 @@ std::string ensure_experiment(const KfpDeployOptions& options, KfpV1Client& kfp,
         return id;
     }
     const auto id = reply_id(kfp.create_experiment(options.experiment), "id");
-    out << "experiment " << options.experiment << ": created (" << id << ")\n";
+    out << "experiment " << options.experiment << ": " << created_or_would(kfp.dry_run()) << " (" << id << ")\n";
     return id;
 }
 
@@ -161,7 +162,8 @@ void deploy_kfp_v1(const WorkflowFile& file, const KfpDeployOptions& options, Kf
         } else {
             const auto created =
                 kfp.create_job(job_body(options, experiment_id, pipeline_id, version_id, cron, parameters));
-            out << "job: created (" << reply_id(created, "id") << "), cron \"" << cron << "\"\n";
+            out << "job: " << created_or_would(kfp.dry_run()) << " (" << reply_id(created, "id") << "), cron \"" << cron
+                << "\"\n";
         }
         for (const auto& id : plan.retire) {
             if (options.retire == Retire::Delete) {
@@ -177,7 +179,7 @@ void deploy_kfp_v1(const WorkflowFile& file, const KfpDeployOptions& options, Kf
     if (options.run) {
         const auto detail = kfp.create_run(v1_run_body(options, experiment_id, pipeline_id, version_id, parameters));
         const auto run_id = reply_id(detail.value("run", nlohmann::json::object()), "id");
-        out << "run: created (" << run_id << ")\n" << std::flush;
+        out << "run: " << created_or_would(kfp.dry_run()) << " (" << run_id << ")\n" << std::flush;
         if (options.wait && !kfp.dry_run()) {
             const auto s = wait_for_run(run_id, [&] { return kfp.run_status(run_id); }, options.wait_options, status);
             if (!s.succeeded) {

@@ -20,4 +20,11 @@ namespace pipecc::deploy {
 /// @endcode
 std::string describe_request(const HttpRequest& request, const Redactor& redactor);
 
+/// The verb of a deploy step's line, so that a `--dry-run` never claims to have created anything.
+///
+/// @code
+/// out << "pipeline daily: " << created_or_would(true) << " (<pipeline_id>)\n";  // would create
+/// @endcode
+constexpr const char* created_or_would(bool dry_run) { return dry_run ? "would create" : "created"; }
+
 }  // namespace pipecc::deploy

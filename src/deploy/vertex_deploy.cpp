@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "deploy/cron.hpp"
+#include "deploy/request_printer.hpp"
 #include "pipecc/error.hpp"
 
 namespace pipecc::deploy {
@@ -84,8 +85,8 @@ void deploy_vertex(const PipelineFile& file, const VertexDeployOptions& options,
             auto create = schedule;
             create["displayName"] = options.name;
             const auto created = vertex.create_schedule(create);
-            out << "schedule " << options.name << ": created (" << created.value("name", "") << "), cron \"" << cron
-                << "\"\n";
+            out << "schedule " << options.name << ": " << created_or_would(vertex.dry_run()) << " ("
+                << created.value("name", "") << "), cron \"" << cron << "\"\n";
         }
     }
 
@@ -95,7 +96,7 @@ void deploy_vertex(const PipelineFile& file, const VertexDeployOptions& options,
         const auto created = vertex.create_pipeline_job(pipeline_job_id(options.name, std::time(nullptr), suffix), job);
         const std::string name = created.value("name", "");
         if (name.empty()) throw Error("the server's reply has no name: " + created.dump());
-        out << "pipeline job: created (" << name << ")\n" << std::flush;
+        out << "pipeline job: " << created_or_would(vertex.dry_run()) << " (" << name << ")\n" << std::flush;
         if (options.wait && !vertex.dry_run()) {
             const auto s = wait_for_run(name, [&] { return vertex.pipeline_job_status(name); }, options.wait_options, status);
             if (!s.succeeded) throw Error("pipeline job " + name + " ended " + s.state + (s.error.empty() ? "" : ": " + s.error));

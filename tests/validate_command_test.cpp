@@ -132,6 +132,32 @@ TEST_CASE("validate: exit codes 0 valid, 1 invalid, 2 unreadable or of no known 
     CHECK_THAT(r.out, Contains(config_map + ": unreadable\n"));
 }
 
+// Argo's own examples put a ConfigMap beside the workflow that reads it; the workflow is still checked.
+TEST_CASE("validate: other kinds beside a workflow are skipped with a note; a non-mapping document is invalid",
+          "[validate]") {
+    ValidateScratch s("kinds");
+    const auto with_config_map =
+        s.write("with_cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n" + std::string(kWorkflow));
+    const Result ok = s.run(with_config_map);
+    CHECK(ok.code == 0);
+    CHECK_THAT(ok.out, Contains(with_config_map + ":1:1: note: skipped a document of kind 'ConfigMap': only Argo "
+                                                  "workflow kinds are checked\n"));
+    CHECK_THAT(ok.out, Contains(with_config_map + ": valid (Workflow)\n"));
+    const auto bad_with_cm = s.write("bad_with_cm.yaml", std::string("kind: ConfigMap\n---\n") + replaced(kWorkflow, "command:", "comand:"));
+    CHECK(s.run(bad_with_cm).code == 1);
+    const auto json = s.run("--format json " + with_config_map);
+    CHECK(nlohmann::json::parse(json.out)["problems"][0]["severity"] == "note");
+
+    using Case = std::tuple<std::string, std::string, std::string>;
+    for (const auto& [name, text, what] : {Case{"list.yaml", "- a\n- b\n", "list"}, Case{"scalar.yaml", "42\n", "scalar"},
+                                           Case{"after.yaml", std::string(kWorkflow) + "---\n- a\n", "list"}}) {
+        const auto file = s.write(name, text);
+        const Result r = s.run(file);
+        CHECK(r.code == 1);
+        CHECK_THAT(r.out, Contains(std::string("error: a document must be a mapping, not a ") + what));
+    }
+}
+
 TEST_CASE("validate: FILE:LINE:COL: error: lines at the offending node", "[validate]") {
     ValidateScratch s("lines");
     const auto typo = s.write("typo.yaml", replaced(kWorkflow, "command:", "comand:"));
@@ -174,7 +200,7 @@ spec:
     CHECK(problems_of(replaced(kIr, "name: comp-echo", "name: comp-ehco")) ==
           std::vector<std::string>{"23:17: task 'echo': component 'comp-ehco' is not in components"});
     CHECK(problems_of(replaced(kIr, "parameters[''msg'']", "parameters[''mgs'']")) ==
-          std::vector<std::string>{"15:11: executor 'exec-echo': placeholder '{{$.inputs.parameters['mgs']' names no "
+          std::vector<std::string>{"15:11: executor 'exec-echo': placeholder '{{$.inputs.parameters['mgs']}}' names no "
                                    "input parameter of component 'comp-echo'"});
     CHECK(problems_of(replaced(kIr, "- echo\n", "- echo {{$.pipeline_job_name}}\n")) ==
           std::vector<std::string>{"14:11: {{$.pipeline_job_name}} is resolved by KFP only as the whole "

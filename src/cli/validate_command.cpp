@@ -37,6 +37,7 @@ const char* verdict_name(validate::Verdict v) {
 void print_text(const std::vector<validate::FileReport>& reports) {
     for (const auto& r : reports) {
         for (const auto& p : r.problems) std::cout << p.describe() << '\n';
+        for (const auto& n : r.notes) std::cout << n.describe("note") << '\n';
         std::cout << r.file << ": " << verdict_name(r.verdict) << (r.kind.empty() ? "" : " (" + r.kind + ")");
         if (r.verdict == validate::Verdict::Invalid) {
             std::cout << ", " << r.problems.size() << (r.problems.size() == 1 ? " problem" : " problems");
@@ -53,6 +54,10 @@ void print_json(const std::vector<validate::FileReport>& reports) {
         for (const auto& p : r.problems) {
             problems.push_back({{"file", p.file}, {"line", p.line}, {"column", p.column}, {"message", p.message},
                                 {"severity", "error"}});
+        }
+        for (const auto& n : r.notes) {
+            problems.push_back({{"file", n.file}, {"line", n.line}, {"column", n.column}, {"message", n.message},
+                                {"severity", "note"}});
         }
         files.push_back({{"file", r.file}, {"kind", r.kind}, {"verdict", verdict_name(r.verdict)},
                          {"problems", r.problems.size()}});

@@ -59,7 +59,9 @@ std::vector<IoPlaceholder> io_placeholders(const std::string& t) {
         const std::size_t end = t.find(quote, p);
         if (end == std::string::npos || end + 1 >= t.size() || t[end + 1] != ']') continue;
         ref.name = t.substr(p, end - p);
-        ref.text = t.substr(at, end + 2 - at);
+        // The whole placeholder as written, with any `.uri` and its closing braces.
+        const std::size_t close = t.find("}}", end + 2);
+        ref.text = t.substr(at, (close == std::string::npos ? end + 2 : close + 2) - at);
         out.push_back(std::move(ref));
     }
     return out;

@@ -4,9 +4,10 @@
 
 namespace pipecc::validate {
 
-std::string Problem::describe() const {
-    if (line <= 0) return file + ": error: " + message;
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
+std::string Problem::describe(std::string_view level) const {
+    std::string out = file;
+    if (line > 0) out.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
+    return out.append(": ").append(level).append(": ").append(message);
 }
 
 void Findings::add(const YAML::Mark& mark, std::string message) {

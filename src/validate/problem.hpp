@@ -2,6 +2,7 @@
 /// What `pipecc validate` finds in a file: problems with their places, and a verdict per file.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -19,8 +20,9 @@ struct Problem {
     int column = 0;
     std::string message{};
 
-    /// "file:line:col: error: message", or "file: error: message" without a place.
-    std::string describe() const;
+    /// "file:line:col: error: message", or "file: error: message" without a place; `level`
+    /// replaces "error" for a note.
+    std::string describe(std::string_view level = "error") const;
 };
 
 /// A file's verdict, ordered by severity (the exit code of a run is the worst one's value).
@@ -37,6 +39,7 @@ struct FileReport {
     std::string kind{};  ///< "PipelineSpec", "Workflow", …; empty when not known
     Verdict verdict = Verdict::Valid;
     std::vector<Problem> problems{};
+    std::vector<Problem> notes{};  ///< what was not checked, and why; never changes the verdict
 };
 
 /// Problems found in one document, before they are given a file name.

@@ -82,6 +82,7 @@ struct Run {
     FileReport report;
     Options options;
     Findings found{};
+    Findings notes{};
     WalkBudget budget{};
 
     void unreadable(const YAML::Mark& mark, const std::string& message) {
@@ -130,14 +131,23 @@ struct Run {
             }
         }
         if (docs.empty()) return unreadable(YAML::Mark::null_mark(), "no YAML document");
-        bool any_argo = false;
+        // Neither loader reads a list or a scalar as a document: that file is invalid, not unreadable.
         for (const auto& d : docs) {
-            const std::string& kind = text(field(d, "kind"));
-            if (!is_argo_kind(kind)) continue;
-            any_argo = true;
-            argo(d, kind, rules);
+            if (!d.IsMap()) found.add(d.Mark(), std::string("a document must be a mapping, not a ") +
+                                                    (d.IsSequence() ? "list" : "scalar"));
         }
-        if (any_argo) return;
+        if (found.size() > 0) return;
+        const auto argo_doc = [](const YAML::Node& d) { return is_argo_kind(text(field(d, "kind"))); };
+        if (std::any_of(docs.begin(), docs.end(), argo_doc)) {
+            // Argo's own examples put ConfigMaps and Secrets beside their workflows.
+            for (const auto& d : docs) {
+                const std::string& kind = text(field(d, "kind"));
+                if (argo_doc(d)) argo(d, kind, rules);
+                else notes.add(d.Mark(), "skipped a document of kind '" + (kind.empty() ? "?" : kind) +
+                                             "': only Argo workflow kinds are checked");
+            }
+            return;
+        }
         if (looks_like_ir(docs[0])) return ir(docs, rules);
         const std::string& kind = text(field(docs[0], "kind"));
         unreadable(docs[0].Mark(), kind.empty() ? "neither KFP v2 IR nor an Argo workflow"
@@ -202,6 +212,7 @@ FileReport validate_text(std::string_view text, std::string_view file_name, cons
         if (run.budget.spent()) run.found.add(YAML::Mark::null_mark(), run.budget.reason());
     }
     run.report.problems = run.found.to_problems(run.report.file);
+    run.report.notes = run.notes.to_problems(run.report.file);
     if (run.report.verdict == Verdict::Valid && !run.report.problems.empty()) run.report.verdict = Verdict::Invalid;
     return run.report;
 }

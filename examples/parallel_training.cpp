@@ -2,11 +2,11 @@
 // at most two at a time, then compare them all in one step.
 //
 // Teaches: p.parallel_for<T>(list, body) over a task's List output (dynamic fan-out; a literal
-// list or a List parameter work the same), .parallelism(n), field<T>() on Struct items, and
-// collected() to fan the loop's outputs back in as a List. KFP IR: a `for-loop-N` sub-DAG with a
-// parameterIterator and iteratorPolicy.parallelismLimit, exporting the collected output. Argo: a
-// DAG template run withParam inside a DAG with parallelism: 2, whose outputs Argo gathers into a
-// JSON list.
+// list or a List parameter work the same), .parallelism(n), field<T>() on Struct items, and a body
+// that returns its output, whose .collected() fans it back in as a List. KFP IR: a `for-loop-N`
+// sub-DAG with a parameterIterator and iteratorPolicy.parallelismLimit, exporting the collected
+// output. Argo: a DAG template run withParam inside a DAG with parallelism: 2, whose outputs Argo
+// gathers into a JSON list.
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;
@@ -36,15 +36,17 @@ Pipeline parallel_training() {
 
     Pipeline p("parallel-training");
     auto configs = p.add(plan).arg("trials", p.param<Int>("trials", 4)).output<List>("configs");
-    std::optional<Value<Float>> accuracy;
-    p.parallel_for<Struct>(configs, [&](const Value<Struct>& config) {
-         accuracy = p.add(train)
-                        .arg("name", config.field<String>("name"))
-                        .arg("lr", config.field<Float>("lr"))
-                        .memory_request("2Gi")
-                        .output<Float>("accuracy");
-     }).parallelism(2);
-    p.add(evaluate).arg("accuracies", collected(*accuracy));
+    // The body returns the output to gather, so .collected() needs no variable declared before it.
+    Value<List> accuracies = p.parallel_for<Struct>(configs, [&](const Value<Struct>& config) {
+                                  return p.add(train)
+                                      .arg("name", config.field<String>("name"))
+                                      .arg("lr", config.field<Float>("lr"))
+                                      .memory_request("2Gi")
+                                      .output<Float>("accuracy");
+                              })
+                                 .parallelism(2)
+                                 .collected();
+    p.add(evaluate).arg("accuracies", accuracies);
     return p;
 }
 

@@ -239,6 +239,37 @@ TEST_CASE("condition mistakes are errors naming the pipeline, task or condition"
     }
 }
 
+// The pattern the README shows: no std::optional declared before the If to carry a branch's value out.
+TEST_CASE("an If whose branches return values gives their one_of(), as the optional form does", "[conditions][one-of]") {
+    const auto build = [](bool returned) {
+        Pipeline p("p");
+        auto side = p.add(component("flip").output<String>("side")).output<String>("side");
+        const auto say = component("say").output<String>("Output");
+        if (returned) {
+            Value<String> text = p.If(side == "heads", [&] { return p.add(say, "say-heads").output<String>("Output"); })
+                                     .Elif(side == "edge", [&] { return p.add(say, "say-edge").output<String>("Output"); })
+                                     .Else([&] { return p.add(say, "say-tails").output<String>("Output"); });
+            p.add(consumer()).arg("x", text);
+        } else {
+            std::optional<Value<String>> a, b, c;
+            p.If(side == "heads", [&] { a = p.add(say, "say-heads").output<String>("Output"); })
+                .Elif(side == "edge", [&] { b = p.add(say, "say-edge").output<String>("Output"); })
+                .Else([&] { c = p.add(say, "say-tails").output<String>("Output"); });
+            p.add(consumer()).arg("x", one_of(*a, *b, *c));
+        }
+        return p;
+    };
+    const Pipeline returned = build(true);
+    const Pipeline kept = build(false);
+    for (const Engine engine : {Engine::kfp(), Engine::argo()}) {
+        CHECK(compile(returned, {.engine = engine}) == compile(kept, {.engine = engine}));
+    }
+    CHECK(kfp_spec(returned)["root"]["dag"]["tasks"]["consumer"]["inputs"]["parameters"]["x"]["taskOutputParameter"]
+              ["producerTask"].as<std::string>() == "condition-branches-1");
+    // A void body still takes the plain If, and a value-returning one needs Else to give its value.
+    static_assert(std::same_as<decltype(std::declval<Pipeline&>().If(std::declval<Condition>(), [] {})), Branches>);
+}
+
 TEST_CASE("one_of() reads the output of whichever branch ran, on KFP", "[conditions][one-of]") {
     Pipeline p("p");
     auto side = p.add(component("flip").output<String>("side")).output<String>("side");

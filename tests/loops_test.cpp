@@ -72,6 +72,35 @@ TEST_CASE("a loop over a parameter, with parallelism and the item inside a longe
           "gs://b/{{inputs.parameters.for-loop-1-item}}");
 }
 
+TEST_CASE("a loop whose body returns a value gives its collected() list, as the optional form does", "[loops]") {
+    const auto build = [](bool returned) {
+        Pipeline p("p");
+        auto items = p.add(lister()).output<List>("items");
+        if (returned) {
+            Value<List> scores = p.parallel_for<String>(items, [&](const Value<String>& x) {
+                                      return p.add(scorer()).arg("x", x).output<Float>("score");
+                                  })
+                                     .parallelism(2)
+                                     .collected();
+            p.add(component("best").input<List>("scores")).arg("scores", scores);
+        } else {
+            std::optional<Value<Float>> score;
+            p.parallel_for<String>(items, [&](const Value<String>& x) {
+                 score = p.add(scorer()).arg("x", x).output<Float>("score");
+             }).parallelism(2);
+            p.add(component("best").input<List>("scores")).arg("scores", collected(*score));
+        }
+        return p;
+    };
+    const Pipeline returned = build(true);
+    const Pipeline kept = build(false);
+    for (const Engine engine : {Engine::kfp(), Engine::argo()}) {
+        CHECK(compile(returned, {.engine = engine}) == compile(kept, {.engine = engine}));
+    }
+    CHECK(kfp_spec(returned)["components"]["comp-for-loop-1"]["dag"]["outputs"]["parameters"]
+              ["pipelinechannel--scorer-score"]["valueFromParameter"]["producerSubtask"].as<std::string>() == "scorer");
+}
+
 TEST_CASE("collected() fans a loop's output back in as a List on both targets", "[loops]") {
     Pipeline p("p");
     auto items = p.add(lister()).output<List>("items");

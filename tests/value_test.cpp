@@ -328,6 +328,48 @@ TEST_CASE("a Struct literal from a JSON object keeps keys and nested values", "[
     CHECK(v.find("missing") == nullptr);
 }
 
+// A new user's grid, built with nlohmann::json, was an ambiguous-overload compile error in `.arg`.
+static_assert(requires(Task t, const nlohmann::json& j) { t.arg("configs", j); });
+
+TEST_CASE("Task::arg takes a JSON literal of each kind, typed as its input would be", "[value]") {
+    const auto c = test::component("c")
+                       .input<List>("configs")
+                       .input<Struct>("config")
+                       .input<Float>("lr")
+                       .input<Int>("n")
+                       .input<String>("s")
+                       .input<Bool>("b");
+    const nlohmann::json grid = nlohmann::json::array({{{"lr", 0.1}}, {{"lr", 0.01}}});
+    Pipeline with_json("p");
+    with_json.add(c)
+        .arg("configs", grid)
+        .arg("config", grid[0])
+        .arg("lr", nlohmann::json::parse("1"))  // parsed, so unsigned; a Float input takes it
+        .arg("n", nlohmann::json(7))
+        .arg("s", nlohmann::json("x"))
+        .arg("b", nlohmann::json(true));
+    Pipeline with_values("p");
+    with_values.add(c)
+        .arg("configs", Value<List>(grid))
+        .arg("config", Value<Struct>(grid[0]))
+        .arg("lr", 1)
+        .arg("n", 7)
+        .arg("s", "x")
+        .arg("b", true);
+    for (const Engine engine : {Engine::kfp(), Engine::argo()}) {
+        CHECK(compile(with_json, {.engine = engine}) == compile(with_values, {.engine = engine}));
+    }
+    const YAML::Node params = test::kfp_spec(with_json)["root"]["dag"]["tasks"]["c"]["inputs"]["parameters"];
+    CHECK(params["configs"]["runtimeValue"]["constant"][1]["lr"].as<double>() == 0.01);
+
+    Pipeline q("q");
+    const auto err = test::error_of([&] { q.add(c, "t").arg("s", nlohmann::json(nullptr)); });
+    REQUIRE(err);
+    CHECK(err->where().task == "t");
+    CHECK(err->where().input == "s");
+    CHECK_THAT(err->message(), Catch::Contains("JSON literal null is not a List, Struct"));
+}
+
 TEST_CASE("a List or Struct literal of the wrong JSON kind is an Error", "[value]") {
     CHECK_THROWS_AS(Value<List>(nlohmann::json::object()), Error);
     CHECK_THROWS_WITH(Value<List>(nlohmann::json::object()), Catch::Contains("List") && Catch::Contains("JSON array"));

@@ -1,5 +1,6 @@
 #include "pipecc/dsl/pipeline.hpp"
 
+#include <limits>
 #include <unordered_map>
 
 #include "pipecc/graph/passes.hpp"
@@ -71,6 +72,27 @@ Task& Task::arg(const std::string& input, const char* text) { return arg(input, 
 Task& Task::arg(const std::string& input, const std::string& text) { return arg(input, Value<String>(text)); }
 Task& Task::arg(const std::string& input, double number) { return arg(input, Value<Float>(number)); }
 Task& Task::arg(const std::string& input, bool flag) { return arg(input, Value<Bool>(flag)); }
+
+Task& Task::arg(const std::string& input, const nlohmann::json& literal) {
+    using K = nlohmann::json::value_t;
+    switch (literal.type()) {
+        case K::array: return arg(input, Value<List>(literal));
+        case K::object: return arg(input, Value<Struct>(literal));
+        case K::string: return arg(input, literal.get_ref<const std::string&>());
+        case K::boolean: return arg(input, literal.get<bool>());
+        case K::number_integer: return arg(input, literal.get<long long>());
+        case K::number_unsigned:
+            // nlohmann reads every non-negative integer of a parsed text as unsigned.
+            if (literal.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+                return arg(input, literal.get<long long>());
+            }
+            break;
+        case K::number_float: return arg(input, literal.get<double>());
+        default: break;
+    }
+    throw Error("the JSON literal " + literal.dump() + " is not a List, Struct, String, Int, Float or Bool value",
+                Where{.pipeline = state_->graph.name, .task = task().name, .input = input});
+}
 
 Task& Task::arg(const std::string& input, long long number) {
     const graph::Port* port = state_->graph.component_of(task()).find_input(input);

@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "pipecc/dsl/component.hpp"
 #include "pipecc/dsl/condition.hpp"
@@ -17,9 +20,31 @@ namespace pipecc {
 
 namespace detail {
 struct PipelineState;
-}
+
+template <class R>
+struct ValueType {};
+template <TypeTag T>
+struct ValueType<Value<T>> {
+    using type = T;
+};
+/// `T` of a `Value<T>` (or of a reference to one).
+template <class R>
+using value_type_t = typename ValueType<std::remove_cvref_t<R>>::type;
+/// Whether a body passed to `If` or `parallel_for` returns a value (a non-artifact `Value<T>`
+/// for an If, since `one_of` takes only parameters; any `Value<T>` for a loop).
+template <class F, class... Args>
+concept ReturnsValue = std::invocable<F&, Args...> &&
+                       requires { typename value_type_t<std::invoke_result_t<F&, Args...>>; };
+template <class F>
+concept ReturnsParameter =
+    ReturnsValue<F> && !graph::is_artifact(value_type_t<std::invoke_result_t<F&>>::type);
+}  // namespace detail
 class Branches;
 class Loop;
+template <TypeTag T>
+class ValueBranches;
+template <TypeTag T>
+class ValueLoop;
 
 /// A task: one use of a component in a pipeline. A cheap handle (the pipeline owns the task);
 /// setters return `Task&` so calls chain.
@@ -44,6 +69,13 @@ public:
     Task& arg(const std::string& input, int number) { return arg(input, static_cast<long long>(number)); }
     Task& arg(const std::string& input, double number);
     Task& arg(const std::string& input, bool flag);
+    /// A JSON literal: an array feeds a List input, an object a Struct one, and a string, number
+    /// or boolean as above, so a grid built with nlohmann::json needs no `Value<List>(…)`.
+    ///
+    /// @code
+    /// p.add(sweep).arg("configs", nlohmann::json::array({{{"lr", 0.1}}, {{"lr", 0.01}}}));
+    /// @endcode
+    Task& arg(const std::string& input, const nlohmann::json& literal);
 
     /// The task's output `name`, of type T (checked against the component).
     template <TypeTag T>
@@ -251,6 +283,19 @@ public:
     /// @endcode
     Branches If(const Condition& condition, const std::function<void()>& body);
 
+    /// An If whose branches each return a value: `Else` ends the chain and gives the value of
+    /// whichever branch ran (`one_of` of the branches' values), so nothing made inside a branch
+    /// needs to be kept in a variable declared before it.
+    ///
+    /// @code
+    /// Value<String> text = p.If(side == "heads", [&] { return p.add(say).output<String>("Output"); })
+    ///                       .Else([&] { return p.add(shout).output<String>("Output"); });
+    /// p.add(report).arg("text", text);
+    /// @endcode
+    template <class F>
+        requires detail::ReturnsParameter<F>
+    ValueBranches<detail::value_type_t<std::invoke_result_t<F&>>> If(const Condition& condition, F&& body);
+
     /// Runs the tasks that `body` adds once per item of `items` (a literal list, a List parameter
     /// or a task's List output), in parallel; `body` receives the item as a `Value<T>`. Use
     /// `collected()` after the loop to gather an output of every iteration. KFP: a `for-loop-N`
@@ -274,6 +319,21 @@ public:
     /// @endcode
     template <ArtifactTag T>
     Loop parallel_for(const Value<ArtifactList<T>>& items, const std::function<void(const Value<T>&)>& body);
+
+    /// A ParallelFor whose body returns a value: `collected()` on the result gathers that value
+    /// from every iteration, in item order, for the tasks after the loop (fan-in).
+    ///
+    /// @code
+    /// Value<List> scores = p.parallel_for<Struct>(configs, [&](const Value<Struct>& c) {
+    ///     return p.add(train).arg("lr", c.field<Float>("lr")).output<Float>("score");
+    /// }).parallelism(2).collected();
+    /// p.add(pick_best).arg("scores", scores);
+    /// @endcode
+    template <TypeTag T, class F>
+        requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp &&
+                 detail::ReturnsValue<F, const Value<T>&>)
+    ValueLoop<detail::value_type_t<std::invoke_result_t<F&, const Value<T>&>>> parallel_for(const Value<List>& items,
+                                                                                            F&& body);
 
     /// Where KFP and Vertex write the run's artifacts (IR `defaultPipelineRoot`). Argo has no
     /// URI for this: name its artifact repository with `artifact_repository` as well.
@@ -338,6 +398,38 @@ private:
     bool closed_ = false;                   // after Else
 };
 
+/// The branches of an If whose bodies return a `Value<T>`; `Else` ends them with the value of
+/// the branch that ran. Made by the value-returning `Pipeline::If`.
+///
+/// @code
+/// Value<Int> n = p.If(big, [&] { return Value<Int>(1000); }).Else([&] { return Value<Int>(10); });
+/// @endcode
+template <TypeTag T>
+class ValueBranches {
+public:
+    /// A branch that runs when `condition` holds and no earlier branch did; it returns its value.
+    template <class F>
+        requires std::same_as<std::invoke_result_t<F&>, Value<T>>
+    ValueBranches& Elif(const Condition& condition, F&& body) {
+        branches_.Elif(condition, [&] { values_.push_back(body().expr()); });
+        return *this;
+    }
+    /// The last branch; the result is the value of whichever branch ran.
+    template <class F>
+        requires std::same_as<std::invoke_result_t<F&>, Value<T>>
+    Value<T> Else(F&& body) {
+        branches_.Else([&] { values_.push_back(body().expr()); });
+        return Value<T>(graph::make_expr(T::type, graph::node::OneOf{values_}));
+    }
+
+private:
+    friend class Pipeline;
+    ValueBranches(Branches branches, std::vector<graph::ExprPtr> values)
+        : branches_(std::move(branches)), values_(std::move(values)) {}
+    Branches branches_;
+    std::vector<graph::ExprPtr> values_;
+};
+
 /// A ParallelFor loop added by `Pipeline::parallel_for`; a cheap handle.
 ///
 /// @code
@@ -354,6 +446,52 @@ private:
     std::shared_ptr<detail::PipelineState> state_;
     graph::GroupId group_;
 };
+
+/// A loop whose body returns a `Value<T>`: `collected()` gathers it from every iteration. Made by
+/// the value-returning `Pipeline::parallel_for`.
+///
+/// @code
+/// Value<List> days = p.parallel_for<String>(regions, [&](const Value<String>& r) {
+///     return p.add(extract).arg("region", r).output<String>("day");
+/// }).collected();
+/// @endcode
+template <TypeTag T>
+class ValueLoop {
+public:
+    /// At most `n` iterations run at once, as `Loop::parallelism`.
+    ValueLoop& parallelism(std::int64_t n) {
+        loop_.parallelism(n);
+        return *this;
+    }
+    /// The body's value of every iteration, in item order: `collected(value)`.
+    auto collected() const { return pipecc::collected(value_); }
+
+private:
+    friend class Pipeline;
+    ValueLoop(Loop loop, Value<T> value) : loop_(std::move(loop)), value_(std::move(value)) {}
+    Loop loop_;
+    Value<T> value_;
+};
+
+template <class F>
+    requires detail::ReturnsParameter<F>
+ValueBranches<detail::value_type_t<std::invoke_result_t<F&>>> Pipeline::If(const Condition& condition, F&& body) {
+    std::vector<graph::ExprPtr> values;
+    Branches branches = If(condition, [&] { values.push_back(body().expr()); });
+    return {std::move(branches), std::move(values)};
+}
+
+template <TypeTag T, class F>
+    requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp &&
+             detail::ReturnsValue<F, const Value<T>&>)
+ValueLoop<detail::value_type_t<std::invoke_result_t<F&, const Value<T>&>>> Pipeline::parallel_for(
+    const Value<List>& items, F&& body) {
+    using U = detail::value_type_t<std::invoke_result_t<F&, const Value<T>&>>;
+    std::optional<Value<U>> value;  // the body runs exactly once, while the loop is built
+    Loop loop = parallel_for<T>(items, std::function<void(const Value<T>&)>(
+                                           [&](const Value<T>& item) { value.emplace(body(item)); }));
+    return ValueLoop<U>(std::move(loop), std::move(*value));
+}
 
 template <TypeTag T>
     requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)

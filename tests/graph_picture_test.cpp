@@ -1,4 +1,5 @@
 // `pipecc graph`: pictures of compiled pipelines (KFP IR and Argo), as DOT, Mermaid and SVG.
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -327,4 +328,27 @@ TEST_CASE("graph: a task that ignores upstream failures is no exit hook", "[grap
         CHECK_THAT(dot, Contains("[label=\"report\"];"));
         CHECK_THAT(dot, !Contains("on exit"));
     }
+}
+
+// A picture that dot cannot draw, or draws with a warning, fails here rather than for a user.
+TEST_CASE("graph: dot draws both targets' pictures of every golden as PNG", "[graph][dot]") {
+    using pipecc::test::run_process;
+    if (!pipecc::test::find_program("dot")) {
+        WARN("SKIPPED: drawing PNGs needs Graphviz's dot");
+        return;
+    }
+    pipecc::test::TempDir dir;
+    std::size_t drawn = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(kGolden)) {
+        if (entry.path().extension() != ".yaml") continue;
+        const std::string name = entry.path().stem().string();
+        INFO(name);
+        std::ofstream(dir / (name + ".dot")) << to_dot(picture_from_file(entry.path().string()));
+        const auto drawing = run_process({"dot", "-Tpng", dir / (name + ".dot"), "-o", dir / (name + ".png")});
+        CHECK(drawing.exit_code == 0);
+        CHECK(drawing.err.empty());
+        CHECK(pipecc::test::read_whole_file(dir / (name + ".png")).value_or("").starts_with("\x89PNG"));
+        ++drawn;
+    }
+    CHECK(drawn >= 2 * pipecc::test::example_names().size());
 }

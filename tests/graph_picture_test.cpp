@@ -1,11 +1,14 @@
 // `pipecc graph`: pictures of compiled pipelines (KFP IR and Argo), as DOT, Mermaid and SVG.
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "picture/picture.hpp"
 #include "pipecc/error.hpp"
+#include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
 #ifndef PIPECC_CLI
@@ -29,6 +32,18 @@ const Node* find_node(const Group& g, const std::string& label) {
     return nullptr;
 }
 
+std::string dot_of(const pipecc::Pipeline& p, const pipecc::Engine& engine) {
+    return to_dot(picture_from_text(p.name(), pipecc::compile(p, {.engine = engine})));
+}
+
+std::string golden_dot(const std::string& name) { return to_dot(picture_from_file(kGolden + name)); }
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("graph: KFP IR gives a node per task with its display name, the exit handler a cluster", "[graph]") {
@@ -46,7 +61,9 @@ TEST_CASE("graph: KFP IR gives a node per task with its display name, the exit h
     const auto dot = to_dot(p);
     CHECK_THAT(dot, Contains("subgraph cluster_" + body.id + " {"));
     CHECK_THAT(dot, Contains("label=\"exit handler\"; style=dashed;"));
-    CHECK_THAT(dot, Contains(body.id + " -> " + hook->id + " [ltail=cluster_" + body.id + "];"));
+    const auto* predict = find_node(body, "Predict");
+    REQUIRE(predict);
+    CHECK_THAT(dot, Contains(predict->id + " -> " + hook->id + " [ltail=cluster_" + body.id + ", style=dashed, label=\"on exit\"];"));
     CHECK_THAT(to_mermaid(p), Contains(hook->id + "([\"Slack notification<br/>(on exit)\"])"));
     CHECK(to_dot(picture_from_file(kGolden + "daily_prediction.kfp.yaml")) == dot);  // deterministic
 }
@@ -74,7 +91,7 @@ root:
     CHECK(p.root.groups[0].kind == GroupKind::Condition);
     CHECK(p.root.groups[0].label == "if x == 'heads'");
     CHECK(p.root.groups[1].kind == GroupKind::Loop);
-    CHECK(p.root.groups[1].label == "for each: [1, 2]");
+    CHECK(p.root.groups[1].label == "for each item in [2 items]");
     REQUIRE(p.edges.size() == 1);
     CHECK(p.edges[0].to == p.root.groups[0].id);
     CHECK_THAT(to_mermaid(p), Contains("subgraph " + p.root.groups[0].id + "[\"if x == 'heads'\"]"));
@@ -83,13 +100,13 @@ root:
 TEST_CASE("graph: Argo DAGs, steps, when, loops, onExit and recursion", "[graph]") {
     const auto p = picture_from_file(kGolden + "notify_on_failure.argo.yaml");
     CHECK(p.root.label == "notify-on-failure");
-    CHECK(find_node(p.root, "train"));
     REQUIRE(p.root.groups.size() == 1);
-    CHECK(p.root.groups[0].kind == GroupKind::OnExit);
-    const auto* hook = find_node(p.root.groups[0], "page-on-call");
+    CHECK(p.root.groups[0].kind == GroupKind::ExitHandler);
+    CHECK(find_node(p.root.groups[0], "train"));
+    const auto* hook = find_node(p.root, "page-on-call");
     REQUIRE(hook);
     CHECK(hook->on_exit);
-    CHECK(p.root.groups[0].groups.at(0).label == "when {{workflow.status}} != Succeeded");
+    CHECK(hook->condition == "status != 'Succeeded'");
 
     const auto steps = picture_from_text("s.yaml", R"(
 apiVersion: argoproj.io/v1alpha1
@@ -109,7 +126,7 @@ spec:
     CHECK(steps.root.label == "steps");
     CHECK(find_node(steps.root, "a"));
     REQUIRE(steps.root.groups.size() == 1);
-    CHECK(steps.root.groups[0].label == "for each: 3 items");
+    CHECK(steps.root.groups[0].label == "for each item in [3 items]");
     CHECK(find_node(steps.root, "c"));  // `main` runs itself: drawn as a node, not expanded again
     CHECK(steps.edges.size() == 2);
 
@@ -157,7 +174,7 @@ TEST_CASE("graph: a pipeline program draws itself with --graph", "[graph]") {
     CHECK_THAT(kfp.out, Contains("Slack notification<br/>(on exit)"));
     const auto argo = run_process({program, "--target", "argo", "--graph", "dot"});
     CHECK(argo.exit_code == 0);
-    CHECK_THAT(argo.out, Contains("label=\"on exit\"; style=dashed;"));
+    CHECK_THAT(argo.out, Contains("label=\"exit handler\"; style=dashed;"));
     CHECK(run_process({program, "--graph", "png"}).exit_code == 2);
 }
 
@@ -173,4 +190,165 @@ TEST_CASE("graph: the README's picture is the example's", "[graph]") {
     REQUIRE(start != std::string::npos);
     const auto body = start + 11;
     CHECK(readme.substr(body, readme.find("```", body) - body) == run_process({program, "--graph", "mermaid"}).out);
+}
+
+TEST_CASE("graph: conditions read as their authors wrote them, alike on both targets", "[graph]") {
+    for (const char* target : {"kfp", "argo"}) {
+        INFO(target);
+        const auto flip = golden_dot(std::string("flip_coin.") + target + ".yaml");
+        CHECK_THAT(flip, Contains("label=\"if side == 'heads'\";"));
+        CHECK_THAT(flip, Contains("label=\"if n > threshold\";"));
+        CHECK_THAT(flip, Contains("label=\"if !(n > threshold)\";"));
+        CHECK_THAT(flip, !Contains("pipelinechannel") && !Contains("{{") && !Contains("when "));
+        const auto notify = golden_dot(std::string("notify_on_failure.") + target + ".yaml");
+        CHECK_THAT(notify, Contains("[label=\"page-on-call\\nif status != 'Succeeded'\\n(on exit)\""));
+    }
+}
+
+TEST_CASE("graph: a loop names what it iterates, not its items", "[graph]") {
+    using namespace pipecc;
+    Pipeline p("p");
+    p.parallel_for<Int>(nlohmann::json::array({1, 2, 3}), [&](const Value<Int>& n) {
+        p.add(test::component("square").input<Int>("n")).arg("n", n);
+    });
+    for (const auto& engine : {Engine::kfp(), Engine::argo()}) {
+        const auto dot = dot_of(p, engine);
+        CHECK_THAT(dot, Contains("label=\"for each item in [3 items]\";"));
+        CHECK_THAT(dot, !Contains("[1, 2, 3]"));
+    }
+    for (const char* target : {"kfp", "argo"}) {
+        INFO(target);
+        CHECK_THAT(golden_dot(std::string("parallel_training.") + target + ".yaml"),
+                   Contains("label=\"for each in plan-trials.outputs.configs"));
+        CHECK_THAT(golden_dot(std::string("nested_pipeline.") + target + ".yaml"), Contains("label=\"for each in regions\";"));
+    }
+}
+
+TEST_CASE("graph: a long label ends in an ellipsis", "[graph]") {
+    const std::string name(60, 'x');
+    const auto dot = to_dot(picture_from_text("long.yaml", "pipelineInfo: {name: p}\nroot: {dag: {tasks: {t: {taskInfo: {name: " +
+                                                               name + "}, componentRef: {name: c}}}}}\n"));
+    CHECK_THAT(dot, Contains("[label=\"" + std::string(47, 'x') + "…\"]"));
+    CHECK_THAT(dot, !Contains(std::string(48, 'x')));
+}
+
+TEST_CASE("graph: a loop or condition that runs a DAG is one cluster, a loop in a loop one inside the other", "[graph]") {
+    using namespace pipecc;
+    using nlohmann::json;
+    Pipeline p("p");
+    auto groups = p.param<List>("groups", Value<List>(json::array({json{{"name", "a"}, {"members", json::array({"x"})}}})));
+    p.parallel_for<Struct>(groups, [&](const Value<Struct>& group) {
+        p.parallel_for<String>(group.field<List>("members"), [&](const Value<String>& member) {
+            p.add(test::component("greet").input<String>("who")).arg("who", member);
+        });
+    });
+    for (const auto& engine : {Engine::kfp(), Engine::argo()}) {
+        const auto dot = dot_of(p, engine);
+        INFO(dot);
+        CHECK(count_of(dot, "subgraph cluster_") == 2);
+        CHECK(count_of(dot, "for each in item.members") == 1);
+        CHECK(std::regex_search(dot, std::regex("\n  subgraph cluster_g[0-9]+ \\{\n    label=\"for each in groups\";")));
+        CHECK(std::regex_search(dot, std::regex("\n    subgraph cluster_g[0-9]+ \\{\n      label=\"for each in item.members\";")));
+    }
+    for (const char* target : {"kfp", "argo"}) {
+        INFO(target);
+        const auto training = golden_dot(std::string("parallel_training.") + target + ".yaml");
+        CHECK(count_of(training, "subgraph cluster_") == 1);
+        CHECK_THAT(training, Contains("label=\"for each in plan-trials.outputs.configs\\n(2 at a time)\";"));
+    }
+    // Argo has no If/Elif/Else group around the branches: five conditions, five clusters.
+    CHECK(count_of(golden_dot("flip_coin.argo.yaml"), "subgraph cluster_") == 5);
+}
+
+TEST_CASE("graph: an edge into or out of a cluster meets a task inside it, below the cluster's label", "[graph]") {
+    for (const char* target : {"kfp", "argo"}) {
+        INFO(target);
+        const auto p = picture_from_file(kGolden + "parallel_training." + target + ".yaml");
+        REQUIRE(p.root.groups.size() == 1);
+        const std::string loop = p.root.groups[0].id;
+        const auto* plan = find_node(p.root, "plan-trials");
+        const auto* train = find_node(p.root, "train");
+        const auto* pick = find_node(p.root, "pick-best");
+        REQUIRE((plan && train && pick));
+        const auto dot = to_dot(p);
+        CHECK_THAT(dot, Contains(plan->id + " -> " + train->id + " [lhead=cluster_" + loop + ", minlen=2];"));
+        CHECK_THAT(dot, Contains(train->id + " -> " + pick->id + " [ltail=cluster_" + loop + "];"));
+        CHECK_THAT(dot, !Contains("style=invis"));
+    }
+}
+
+TEST_CASE("graph: exit hooks follow the body by a dashed `on exit` edge, on both targets", "[graph]") {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> pipelines = {
+        {"daily_prediction", {"Slack notification", "slack-notification"}},
+        {"notify_on_failure", {"page-on-call"}},
+        {"notify_on_failure", {"publish-model"}},
+    };
+    for (const auto& [name, hook_names] : pipelines) {
+        for (const char* target : {"kfp", "argo"}) {
+            INFO(name << '.' << target);
+            const auto p = picture_from_file(kGolden + name + "." + target + ".yaml");
+            const Group* body = nullptr;
+            for (const auto& g : p.root.groups) {
+                if (g.kind == GroupKind::ExitHandler) body = &g;
+            }
+            REQUIRE(body);
+            const Node* hook = nullptr;
+            for (const auto& hook_name : hook_names) hook = hook ? hook : find_node(p.root, hook_name);
+            REQUIRE(hook);
+            CHECK(hook->on_exit);
+            const auto dot = to_dot(p);
+            CHECK_THAT(dot, Contains("label=\"exit handler\"; style=dashed;"));
+            CHECK(std::regex_search(dot, std::regex("\n  n[0-9]+ -> " + hook->id + " \\[ltail=cluster_" + body->id +
+                                                    ", style=dashed, label=\"on exit\"\\];\n")));
+            CHECK(count_of(dot, " -> " + hook->id + " ") == 1);
+        }
+    }
+}
+
+TEST_CASE("graph: KFP's If/Elif/Else group is not drawn: its branches follow what it follows, as on Argo", "[graph]") {
+    for (const char* target : {"kfp", "argo"}) {
+        INFO(target);
+        const auto p = picture_from_file(kGolden + "flip_coin." + target + ".yaml");
+        const auto dot = to_dot(p);
+        CHECK(count_of(dot, "subgraph cluster_") == 5);
+        CHECK_THAT(dot, !Contains("condition-branches"));
+        const auto* flip = find_node(p.root, "flip-coin");
+        REQUIRE(flip);
+        CHECK(count_of(dot, "  " + flip->id + " -> ") == 3);
+    }
+}
+
+TEST_CASE("graph: a task that ignores upstream failures is no exit hook", "[graph]") {
+    using namespace pipecc;
+    Pipeline p("p");
+    auto train = p.add(test::component("train"));
+    p.add(test::component("report")).after(train).ignore_upstream_failure();
+    for (const auto& engine : {Engine::kfp(), Engine::argo()}) {
+        const auto dot = dot_of(p, engine);
+        CHECK_THAT(dot, Contains("[label=\"report\"];"));
+        CHECK_THAT(dot, !Contains("on exit"));
+    }
+}
+
+// A picture that dot cannot draw, or draws with a warning, fails here rather than for a user.
+TEST_CASE("graph: dot draws both targets' pictures of every golden as PNG", "[graph][dot]") {
+    using pipecc::test::run_process;
+    if (!pipecc::test::find_program("dot")) {
+        WARN("SKIPPED: drawing PNGs needs Graphviz's dot");
+        return;
+    }
+    pipecc::test::TempDir dir;
+    std::size_t drawn = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(kGolden)) {
+        if (entry.path().extension() != ".yaml") continue;
+        const std::string name = entry.path().stem().string();
+        INFO(name);
+        std::ofstream(dir / (name + ".dot")) << to_dot(picture_from_file(entry.path().string()));
+        const auto drawing = run_process({"dot", "-Tpng", dir / (name + ".dot"), "-o", dir / (name + ".png")});
+        CHECK(drawing.exit_code == 0);
+        CHECK(drawing.err.empty());
+        CHECK(pipecc::test::read_whole_file(dir / (name + ".png")).value_or("").starts_with("\x89PNG"));
+        ++drawn;
+    }
+    CHECK(drawn >= 2 * pipecc::test::example_names().size());
 }

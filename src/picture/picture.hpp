@@ -14,7 +14,7 @@ namespace pipecc::picture {
 struct Node {
     std::string id;            ///< unique in the picture, safe in DOT and Mermaid (`n1`, `n2`, …)
     std::string label;         ///< the task's display name
-    std::string condition{};   ///< the task's own run condition, if any
+    std::string condition{};   ///< the task's own run condition, if any, as written (`accuracy > 0.9`)
     bool on_exit = false;      ///< an exit-handler task: it runs whatever happened
 };
 
@@ -23,9 +23,9 @@ struct Node {
 /// @code
 /// if (group.kind == GroupKind::ExitHandler) std::cout << "runs before the exit hooks";
 /// @endcode
-enum class GroupKind { Pipeline, SubDag, Condition, Loop, ExitHandler, OnExit };
+enum class GroupKind { Pipeline, SubDag, Condition, Loop, ExitHandler };
 
-/// A cluster of tasks: a sub-DAG, a condition, a loop, or an exit handler's body or hooks.
+/// A cluster of tasks: a sub-DAG, a condition, a loop, or an exit handler's body.
 ///
 /// @code
 /// for (const Group& g : picture.root.groups) std::cout << g.label << ": " << g.nodes.size() << " tasks\n";
@@ -41,11 +41,12 @@ struct Group {
 /// An ordering between two tasks or groups (their ids).
 ///
 /// @code
-/// for (const Edge& e : picture.edges) std::cout << e.from << " -> " << e.to << '\n';
+/// for (const Edge& e : picture.edges) std::cout << e.from << (e.on_exit ? " -on exit-> " : " -> ") << e.to << '\n';
 /// @endcode
 struct Edge {
     std::string from;
     std::string to;
+    bool on_exit = false;  ///< `to` is an exit hook, run once `from` (the body) has ended however it ended
 };
 
 /// The whole picture: the pipeline as the outermost group, and its edges.
@@ -58,6 +59,14 @@ struct Picture {
     Group root;
     std::vector<Edge> edges{};
 };
+
+/// The ids of the tasks and groups directly in `g` that no other of them comes after (`first`)
+/// or before (`!first`), in `edges`.
+///
+/// @code
+/// for (const auto& id : ends_of(loop, picture.edges, true)) std::cout << id << " starts the loop\n";
+/// @endcode
+std::vector<std::string> ends_of(const Group& g, const std::vector<Edge>& edges, bool first);
 
 /// Reads KFP v2 IR (YAML or JSON) or an Argo Workflow, CronWorkflow or WorkflowTemplate. Throws
 /// pipecc::Error naming the file if it cannot be read or is neither.
@@ -74,7 +83,8 @@ Picture picture_from_file(const std::string& path);
 /// @endcode
 Picture picture_from_text(const std::string& path, const std::string& text);
 
-/// Graphviz DOT: clusters for groups, dashed for exit handlers, `on exit` hooks as ellipses.
+/// Graphviz DOT: clusters for groups, dashed for exit handlers, `on exit` hooks as ellipses after
+/// dashed `on exit` edges.
 ///
 /// @code
 /// write_file_atomic("daily.dot", to_dot(picture_from_file("out/daily.kfp.yaml")));

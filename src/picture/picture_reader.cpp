@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "picture/labels.hpp"
 #include "picture/picture.hpp"
 #include "pipecc/error.hpp"
 
@@ -30,6 +31,14 @@ std::string str(const YAML::Node& n, const std::string& fallback = {}) {
     return n && n.IsScalar() ? n.Scalar() : fallback;
 }
 
+std::int64_t int_or_zero(const YAML::Node& n) {
+    try {
+        return n && n.IsScalar() ? n.as<std::int64_t>() : 0;
+    } catch (const YAML::Exception&) {
+        return 0;
+    }
+}
+
 // Ids are numbered in reading order, so the same file always gives the same picture.
 class Ids {
 public:
@@ -41,63 +50,134 @@ private:
 
 // --- KFP IR -------------------------------------------------------------------------------
 
+// What each input of a component stands for, as its parent task binds it.
+using Bindings = std::map<std::string, Ref>;
+
 class IrReader {
 public:
     explicit IrReader(const YAML::Node& spec) : spec_(spec) {}
 
     Picture read() {
         Picture p;
-        p.root = Group{.id = ids_.next('g'), .label = str(at(spec_, "pipelineInfo", "name")), .kind = GroupKind::Pipeline};
-        read_dag(at(spec_, "root", "dag"), p.root, p);
+        p.root = Group{.id = ids_.next('g'), .label = fit(str(at(spec_, "pipelineInfo", "name"))), .kind = GroupKind::Pipeline};
+        read_dag(at(spec_, "root", "dag"), p.root, p, {});
         return p;
     }
 
 private:
-    void read_dag(const YAML::Node& dag, Group& into, Picture& p) {
-        std::map<std::string, std::string> id_of;  // task name -> node or group id, in this DAG
+    void read_dag(const YAML::Node& dag, Group& into, Picture& p, const Bindings& bindings) {
+        // Task name -> the ids an edge into it (heads) or out of it (tails) meets, in this DAG:
+        // its node's or group's, or the branches of an If/Elif/Else.
+        std::map<std::string, std::vector<std::string>> heads, tails;
         const auto tasks = dag["tasks"];
         if (!tasks || !tasks.IsMap()) return;
         for (const auto& kv : tasks) {
             const std::string name = kv.first.as<std::string>();
             const auto& task = kv.second;
-            const std::string label = str(at(task, "taskInfo", "name"), name);
+            const std::string label = fit(str(at(task, "taskInfo", "name"), name));
             const auto component = at(spec_, "components", str(at(task, "componentRef", "name")));
-            const std::string condition = str(at(task, "triggerPolicy", "condition"));
-            if (component && component["dag"]) {
+            const Resolve resolve = [&](const std::string& channel) { return input_ref(task, channel, bindings); };
+            const std::string cel = str(at(task, "triggerPolicy", "condition"));
+            const std::string condition = cel.empty() ? std::string() : readable_cel(cel, resolve);
+            const bool loops = task["parameterIterator"] || task["artifactIterator"];
+            if (component && component["dag"] && name.rfind("condition-branches-", 0) == 0 && !loops && condition.empty()) {
+                // The kfp SDK's group of an If's branches, which Argo does without: its branches
+                // are drawn in this DAG.
+                Group branches;
+                read_dag(component["dag"], branches, p, inner_bindings(task, resolve));
+                heads[name] = ends_of(branches, p.edges, true);
+                tails[name] = ends_of(branches, p.edges, false);
+                for (auto& n : branches.nodes) into.nodes.push_back(std::move(n));
+                for (auto& g : branches.groups) into.groups.push_back(std::move(g));
+            } else if (component && component["dag"]) {
                 Group g{.id = ids_.next('g'), .label = label, .kind = GroupKind::SubDag};
-                if (name.rfind("exit-handler-", 0) == 0) {
+                if (is_exit_handler(name)) {
                     g.kind = GroupKind::ExitHandler;
                     g.label = "exit handler";
-                } else if (task["parameterIterator"] || task["artifactIterator"]) {
+                } else if (loops) {
                     g.kind = GroupKind::Loop;
-                    g.label = "for each: " + iterator_items(task);
+                    g.label = with_parallelism(loop_label(task, resolve), int_or_zero(at(task, "iteratorPolicy", "parallelismLimit")));
                 } else if (!condition.empty()) {
                     g.kind = GroupKind::Condition;
-                    g.label = "if " + condition;
+                    g.label = condition_label(condition);
                 }
-                id_of[name] = g.id;
-                read_dag(component["dag"], g, p);
+                heads[name] = tails[name] = {g.id};
+                read_dag(component["dag"], g, p, inner_bindings(task, resolve));
                 into.groups.push_back(std::move(g));
             } else {
                 Node n{.id = ids_.next('n'), .label = label, .condition = condition};
-                n.on_exit = str(at(task, "triggerPolicy", "strategy")) == "ALL_UPSTREAM_TASKS_COMPLETED";
-                id_of[name] = n.id;
+                // ignore_upstream_failure() has the same strategy; only a hook waits for the exit handler.
+                for (const auto& dep : task["dependentTasks"]) n.on_exit = n.on_exit || is_exit_handler(dep.as<std::string>());
+                n.on_exit = n.on_exit && str(at(task, "triggerPolicy", "strategy")) == "ALL_UPSTREAM_TASKS_COMPLETED";
+                heads[name] = tails[name] = {n.id};
                 into.nodes.push_back(std::move(n));
             }
         }
         for (const auto& kv : tasks) {
             for (const auto& dep : kv.second["dependentTasks"]) {
-                if (id_of.count(dep.as<std::string>())) {
-                    p.edges.push_back({id_of[dep.as<std::string>()], id_of[kv.first.as<std::string>()]});
+                const std::string from = dep.as<std::string>();
+                for (const auto& tail : tails[from]) {
+                    for (const auto& head : heads[kv.first.as<std::string>()]) p.edges.push_back({tail, head, is_exit_handler(from)});
                 }
             }
         }
     }
 
-    static std::string iterator_items(const YAML::Node& task) {
+    static bool is_exit_handler(const std::string& task_name) { return task_name.rfind("exit-handler-", 0) == 0; }
+
+    // Channel `channel` of `task` (an input it binds), followed back to a task output, a pipeline
+    // parameter, a loop item or the exit handler's status.
+    static Ref input_ref(const YAML::Node& task, const std::string& channel, const Bindings& bindings) {
+        auto input = at(task, "inputs", "parameters", channel);
+        if (!input) input = at(task, "inputs", "artifacts", channel);
+        if (const auto producer = str(at(input, "taskOutputParameter", "producerTask"), str(at(input, "taskOutputArtifact", "producerTask")));
+            !producer.empty()) {
+            return Ref{.task = producer,
+                       .name = str(at(input, "taskOutputParameter", "outputParameterKey"),
+                                   str(at(input, "taskOutputArtifact", "outputArtifactKey")))};
+        }
+        if (input["taskFinalStatus"]) return Ref{.name = "status"};
+        const std::string outer = str(input["componentInputParameter"], str(input["componentInputArtifact"]));
+        if (outer.empty()) return Ref{.name = plain_channel(channel)};
+        Ref ref = bindings.count(outer) ? bindings.at(outer) : Ref{.name = plain_channel(outer)};
+        // A field of a loop item: parseJson(string_value)["members"].
+        static const std::regex field(R"re(\[\s*"([^"]+)"\s*\]\s*$)re");
+        std::smatch m;
+        const std::string selector = str(input["parameterExpressionSelector"]);
+        if (std::regex_search(selector, m, field)) ref.name += "." + m[1].str();
+        return ref;
+    }
+
+    static std::string plain_channel(const std::string& channel) {
+        static const std::string prefix = "pipelinechannel--";
+        return channel.rfind(prefix, 0) == 0 ? channel.substr(prefix.size()) : channel;
+    }
+
+    // What the inputs of the sub-DAG that `task` runs stand for: its own bindings, and its items.
+    static Bindings inner_bindings(const YAML::Node& task, const Resolve& resolve) {
+        Bindings out;
+        for (const char* kind : {"parameters", "artifacts"}) {
+            for (const auto& kv : at(task, "inputs", kind)) out[kv.first.as<std::string>()] = resolve(kv.first.as<std::string>());
+        }
+        for (const char* kind : {"parameterIterator", "artifactIterator"}) {
+            if (const auto item = str(at(task, kind, "itemInput")); !item.empty()) out[item] = Ref{.name = "item"};
+        }
+        return out;
+    }
+
+    static std::string loop_label(const YAML::Node& task, const Resolve& resolve) {
         const std::string kind = task["parameterIterator"] ? "parameterIterator" : "artifactIterator";
-        if (const auto raw = at(task, kind, "items", "raw")) return str(raw);
-        return str(at(task, kind, "items", "inputParameter"), str(at(task, kind, "items", "inputArtifact"), "items"));
+        if (const auto raw = at(task, kind, "items", "raw")) {
+            try {
+                const auto items = YAML::Load(str(raw));
+                if (items.IsSequence()) return loop_over_items(items.size());
+            } catch (const YAML::Exception&) {
+                // Not a list: shown as it is below.
+            }
+            return loop_over_text(str(raw));
+        }
+        const std::string channel = str(at(task, kind, "items", "inputParameter"), str(at(task, kind, "items", "inputArtifact")));
+        return channel.empty() ? loop_over_text("items") : loop_over(resolve(channel));
     }
 
     const YAML::Node& spec_;
@@ -114,17 +194,25 @@ public:
 
     Picture read(const std::string& name) {
         Picture p;
-        p.root = Group{.id = ids_.next('g'), .label = name, .kind = GroupKind::Pipeline};
+        p.root = Group{.id = ids_.next('g'), .label = fit(name), .kind = GroupKind::Pipeline};
         const std::string entrypoint = str(spec_["entrypoint"]);
+        const std::string on_exit = str(spec_["onExit"]);
+        // With exit hooks the workflow is drawn as KFP draws its exit handler: the body in a
+        // cluster, the hooks after it.
+        std::optional<Group> body;
+        if (!on_exit.empty()) body = Group{.id = ids_.next('g'), .label = "exit handler", .kind = GroupKind::ExitHandler};
+        Group& main = body ? *body : p.root;
         expanding_.insert(entrypoint);
-        if (!read_template(entrypoint, p.root, p)) p.root.nodes.push_back(node_for(entrypoint, {}, false));
+        if (!read_template(entrypoint, main, p)) main.nodes.push_back(node_for(entrypoint, {}, false));
         expanding_.erase(entrypoint);
-        if (const auto on_exit = str(spec_["onExit"]); !on_exit.empty()) {
-            Group hooks{.id = ids_.next('g'), .label = "on exit", .kind = GroupKind::OnExit};
-            if (!read_template(on_exit, hooks, p)) hooks.nodes.push_back(node_for(on_exit, {}, true));
-            mark_on_exit(hooks);
-            p.root.groups.push_back(std::move(hooks));
-        }
+        if (!body) return p;
+        Group hooks;
+        if (!read_template(on_exit, hooks, p)) hooks.nodes.push_back(node_for(on_exit, {}, true));
+        mark_on_exit(hooks);
+        for (const auto& id : ends_of(hooks, p.edges, true)) p.edges.push_back({body->id, id, true});
+        p.root.groups.push_back(std::move(*body));
+        for (auto& n : hooks.nodes) p.root.nodes.push_back(std::move(n));
+        for (auto& g : hooks.groups) p.root.groups.push_back(std::move(g));
         return p;
     }
 
@@ -157,41 +245,114 @@ private:
         return false;
     }
 
-    // A task of a DAG or a step: a node, or a group when it loops, has a condition, or runs a
-    // dag/steps template. Returns its id.
-    std::string add_task(const YAML::Node& task, Group& into, Picture& p) {
+    // A task of a DAG or a step: a node, or a group when it loops or runs a dag/steps template
+    // (one group for all of it: the loop or condition is that template's). Returns its id.
+    std::string add_task(const YAML::Node& task, Group& into, Picture& p, std::int64_t parallelism = 0) {
         const std::string name = str(task["name"]);
         const std::string target = str(task["template"], str(at(task, "templateRef", "template")));
         const std::string when = str(task["when"]);
+        const std::string condition = when.empty() ? std::string() : readable_argo(when, resolver());
         const bool loops = task["withItems"] || task["withParam"] || task["withSequence"];
-        Group* where = &into;
-        std::optional<Group> wrapper;
-        if (loops || !when.empty()) {
-            wrapper = Group{.id = ids_.next('g'),
-                            .label = loops ? "for each: " + loop_items(task) : "when " + when,
-                            .kind = loops ? GroupKind::Loop : GroupKind::Condition};
-            where = &*wrapper;
-        }
-        std::string id;
+        const std::string loop = loops ? with_parallelism(loop_label(task), parallelism) : std::string();
         const auto t = templates_.count(target) ? templates_[target] : YAML::Node();
-        if ((t["dag"] || t["steps"]) && !expanding_.count(target)) {
-            Group g{.id = ids_.next('g'), .label = name, .kind = GroupKind::SubDag};
+        if (!(t["dag"] || t["steps"]) || expanding_.count(target)) {
+            Node n = node_for(target, name, false);
+            // A leaf task's condition is part of its node, as on KFP.
+            n.condition = condition;
+            if (!loops) {
+                into.nodes.push_back(std::move(n));
+                return into.nodes.back().id;
+            }
+            into.groups.push_back(Group{.id = ids_.next('g'), .label = loop, .kind = GroupKind::Loop, .nodes = {std::move(n)}});
+            return into.groups.back().id;
+        }
+        Bindings bindings = bindings_for(task);
+        std::swap(bindings_, bindings);
+        std::string id;
+        if (const auto only = limited_loop(t); only && !loops && condition.empty()) {
+            // Argo limits parallelism per template, so a limited loop runs in a DAG of its own:
+            // drawn as the loop, as on KFP.
+            id = add_task(*only, into, p, int_or_zero(t["parallelism"]));
+        } else {
+            Group g{.id = ids_.next('g'), .label = fit(name), .kind = GroupKind::SubDag};
+            if (loops) {
+                g.kind = GroupKind::Loop;
+                g.label = condition.empty() ? loop : loop + "\n" + condition_label(condition);
+            } else if (!condition.empty()) {
+                g.kind = GroupKind::Condition;
+                g.label = condition_label(condition);
+            }
             // A template that runs itself (recursion) is drawn once, then as a plain node.
             expanding_.insert(target);
             read_template(target, g, p);
             expanding_.erase(target);
             id = g.id;
-            where->groups.push_back(std::move(g));
-        } else {
-            Node n = node_for(target, name, false);
-            id = n.id;
-            where->nodes.push_back(std::move(n));
+            into.groups.push_back(std::move(g));
         }
-        if (wrapper) {
-            id = wrapper->id;
-            into.groups.push_back(std::move(*wrapper));
-        }
+        std::swap(bindings_, bindings);
         return id;
+    }
+
+    // The looping task of a DAG template with `parallelism` and that one task.
+    static std::optional<YAML::Node> limited_loop(const YAML::Node& t) {
+        const auto tasks = at(t, "dag", "tasks");
+        if (!t["parallelism"] || !tasks.IsSequence() || tasks.size() != 1) return std::nullopt;
+        const auto only = tasks[0];
+        if (!only["withItems"] && !only["withParam"] && !only["withSequence"]) return std::nullopt;
+        return only;
+    }
+
+    Resolve resolver() const {
+        return [this](const std::string& tag) { return tag_ref(tag); };
+    }
+
+    // The inside of a tag (`tasks.train.outputs.parameters.accuracy`) as what it reads; the
+    // inputs of the template being read, through the arguments its task passed.
+    Ref tag_ref(std::string tag) const {
+        while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+        while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+        std::vector<std::string> parts;
+        std::istringstream in(tag);
+        for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+        const auto is = [&](std::size_t i, const char* word) { return parts.size() > i && parts[i] == word; };
+        if (parts.size() == 5 && (is(0, "tasks") || is(0, "steps")) && is(2, "outputs")) {
+            return Ref{.task = parts[1], .name = parts[4]};
+        }
+        if (parts.size() == 3 && is(0, "inputs")) {
+            return bindings_.count(parts[2]) ? bindings_.at(parts[2]) : Ref{.name = parts[2]};
+        }
+        if (parts.size() == 3 && is(0, "workflow") && is(1, "parameters")) return Ref{.name = parts[2]};
+        if (tag == "workflow.status") return Ref{.name = "status"};
+        return Ref{.name = tag};
+    }
+
+    // What `value` reads, if it is one tag.
+    std::optional<Ref> tag_value(const std::string& value) const {
+        static const std::regex one_tag(R"(\{\{([^=}][^}]*)\}\})");
+        std::smatch m;
+        if (!std::regex_match(value, m, one_tag)) return std::nullopt;
+        return tag_ref(m[1]);
+    }
+
+    // What the inputs of the template that `task` runs stand for: each argument that is one tag
+    // reads what that tag reads here.
+    Bindings bindings_for(const YAML::Node& task) const {
+        Bindings out;
+        for (const char* kind : {"parameters", "artifacts"}) {
+            for (const auto& arg : at(task, "arguments", kind)) {
+                const std::string name = str(arg["name"]);
+                out[name] = tag_value(str(arg["value"], str(arg["from"]))).value_or(Ref{.name = name});
+            }
+        }
+        return out;
+    }
+
+    std::string loop_label(const YAML::Node& task) const {
+        if (task["withItems"]) return loop_over_items(task["withItems"].size());
+        if (task["withSequence"]) return loop_over_text("a sequence");
+        const std::string source = str(task["withParam"]);
+        if (const auto ref = tag_value(source)) return loop_over(*ref);
+        return loop_over_text(readable_argo(source, resolver()));
     }
 
     Node node_for(const std::string& template_name, const std::string& task_name, bool on_exit) {
@@ -199,19 +360,13 @@ private:
         // KFP v1 keeps display names in this annotation.
         const std::string shown = str(at(t, "metadata", "annotations", "pipelines.kubeflow.org/task_display_name"));
         return Node{.id = ids_.next('n'),
-                    .label = !shown.empty() ? shown : (task_name.empty() ? template_name : task_name),
+                    .label = fit(!shown.empty() ? shown : (task_name.empty() ? template_name : task_name)),
                     .on_exit = on_exit};
     }
 
     static void mark_on_exit(Group& g) {
         for (auto& n : g.nodes) n.on_exit = true;
         for (auto& child : g.groups) mark_on_exit(child);
-    }
-
-    static std::string loop_items(const YAML::Node& task) {
-        if (task["withParam"]) return str(task["withParam"]);
-        if (task["withSequence"]) return "a sequence";
-        return std::to_string(task["withItems"].size()) + " items";
     }
 
     // `dependencies: [a, b]`, or the task names in a `depends` expression such as
@@ -230,10 +385,29 @@ private:
     const YAML::Node& spec_;
     std::map<std::string, YAML::Node> templates_;
     std::set<std::string> expanding_;
+    Bindings bindings_;
     Ids ids_;
 };
 
 }  // namespace
+
+std::vector<std::string> ends_of(const Group& g, const std::vector<Edge>& edges, bool first) {
+    std::set<std::string> members;
+    for (const auto& n : g.nodes) members.insert(n.id);
+    for (const auto& child : g.groups) members.insert(child.id);
+    std::set<std::string> inner;  // the members an edge from another member reaches (first) or leaves
+    for (const auto& e : edges) {
+        if (members.count(e.from) && members.count(e.to)) inner.insert(first ? e.to : e.from);
+    }
+    std::vector<std::string> out;
+    for (const auto& n : g.nodes) {
+        if (!inner.count(n.id)) out.push_back(n.id);
+    }
+    for (const auto& child : g.groups) {
+        if (!inner.count(child.id)) out.push_back(child.id);
+    }
+    return out;
+}
 
 Picture picture_from_text(const std::string& path, const std::string& text) {
     std::vector<YAML::Node> docs;

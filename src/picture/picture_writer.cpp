@@ -1,6 +1,7 @@
 // Writing a picture as Graphviz DOT, Mermaid, or SVG through Graphviz.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "picture/labels.hpp"
 #include "picture/picture.hpp"
 #include "pipecc/error.hpp"
 
@@ -30,7 +32,6 @@ std::string dot_quoted(const std::string& s) {
 std::string cluster_style(GroupKind kind) {
     switch (kind) {
         case GroupKind::ExitHandler: return "style=dashed; color=gray40;";
-        case GroupKind::OnExit: return "style=dashed; color=firebrick;";
         case GroupKind::Condition: return "style=\"rounded,dotted\";";
         case GroupKind::Loop: return "style=\"rounded,bold\";";
         case GroupKind::SubDag:
@@ -41,23 +42,46 @@ std::string cluster_style(GroupKind kind) {
 
 std::string node_label(const Node& n) {
     std::string label = n.label;
-    if (!n.condition.empty()) label += "\nif " + n.condition;
+    if (!n.condition.empty()) label.append("\n").append(condition_label(n.condition));
     if (n.on_exit) label += "\n(on exit)";
     return label;
 }
 
-// The node an edge into or out of a group attaches to: the group's invisible anchor.
+// An empty group gets an invisible node, so that dot draws its cluster.
+bool has_nodes(const Group& g) {
+    if (!g.nodes.empty()) return true;
+    for (const auto& child : g.groups) {
+        if (has_nodes(child)) return true;
+    }
+    return false;
+}
+
 void write_dot_group(std::ostringstream& out, const Group& g, int depth) {
     const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
     out << pad << "subgraph cluster_" << g.id << " {\n"
-        << pad << "  label=" << dot_quoted(g.label) << "; " << cluster_style(g.kind) << "\n"
-        << pad << "  " << g.id << " [shape=point, style=invis, width=0];\n";
+        << pad << "  label=" << dot_quoted(g.label) << "; " << cluster_style(g.kind) << "\n";
+    if (!has_nodes(g)) out << pad << "  " << g.id << " [shape=point, style=invis, width=0];\n";
     for (const auto& n : g.nodes) {
         out << pad << "  " << n.id << " [label=" << dot_quoted(node_label(n)) << (n.on_exit ? ", shape=ellipse" : "")
             << "];\n";
     }
     for (const auto& child : g.groups) write_dot_group(out, child, depth + 1);
     out << pad << "}\n";
+}
+
+// dot clips an edge at a cluster's border (lhead, ltail) but draws it to a node: the cluster's
+// first task for edges into it, its last for edges out.
+std::string end_node(const Group& g, const std::vector<Edge>& edges, bool first) {
+    if (!has_nodes(g)) return g.id;
+    const auto ends = ends_of(g, edges, first);
+    for (const auto& n : g.nodes) {
+        if (std::find(ends.begin(), ends.end(), n.id) != ends.end()) return n.id;
+    }
+    for (const auto& child : g.groups) {
+        if (has_nodes(child) && std::find(ends.begin(), ends.end(), child.id) != ends.end()) return end_node(child, edges, first);
+    }
+    // A cycle of members: any of them.
+    return g.nodes.empty() ? end_node(g.groups.front(), edges, first) : g.nodes.front().id;
 }
 
 void collect_groups(const Group& g, std::map<std::string, const Group*>& out) {
@@ -86,7 +110,7 @@ void write_mermaid_group(std::ostringstream& out, const Group& g, int depth) {
         out << pad << "subgraph " << child.id << "[\"" << mermaid_text(child.label) << "\"]\n";
         write_mermaid_group(out, child, depth + 1);
         out << pad << "end\n";
-        if (child.kind == GroupKind::ExitHandler || child.kind == GroupKind::OnExit) {
+        if (child.kind == GroupKind::ExitHandler) {
             out << pad << "style " << child.id << " stroke-dasharray: 5 5\n";
         }
     }
@@ -98,7 +122,8 @@ std::string to_dot(const Picture& p) {
     std::ostringstream out;
     out << "digraph " << dot_quoted(p.root.label) << " {\n"
         << "  compound=true;\n  rankdir=TB;\n  label=" << dot_quoted(p.root.label) << ";\n  labelloc=t;\n"
-        << "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
+        << "  fontname=\"Helvetica\";\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+        << "  edge [fontname=\"Helvetica\"];\n";
     for (const auto& n : p.root.nodes) {
         out << "  " << n.id << " [label=" << dot_quoted(node_label(n)) << (n.on_exit ? ", shape=ellipse" : "") << "];\n";
     }
@@ -106,11 +131,17 @@ std::string to_dot(const Picture& p) {
     std::map<std::string, const Group*> groups;
     collect_groups(p.root, groups);
     for (const auto& e : p.edges) {
-        out << "  " << e.from << " -> " << e.to;
+        const auto from = groups.find(e.from);
+        const auto to = groups.find(e.to);
         std::string attrs;
-        if (groups.count(e.from)) attrs += "ltail=cluster_" + e.from;
-        if (groups.count(e.to)) attrs += std::string(attrs.empty() ? "" : ", ") + "lhead=cluster_" + e.to;
-        out << (attrs.empty() ? "" : " [" + attrs + "]") << ";\n";
+        const auto add = [&](const std::string& attr) { attrs += (attrs.empty() ? "" : ", ") + attr; };
+        if (from != groups.end()) add("ltail=cluster_" + e.from);
+        // Room between the rank above and the tasks below the cluster's label.
+        if (to != groups.end()) add("lhead=cluster_" + e.to + ", minlen=2");
+        if (e.on_exit) add("style=dashed, label=\"on exit\"");
+        out << "  " << (from != groups.end() ? end_node(*from->second, p.edges, false) : e.from) << " -> "
+            << (to != groups.end() ? end_node(*to->second, p.edges, true) : e.to) << (attrs.empty() ? "" : " [" + attrs + "]")
+            << ";\n";
     }
     out << "}\n";
     return out.str();
@@ -120,7 +151,7 @@ std::string to_mermaid(const Picture& p) {
     std::ostringstream out;
     out << "---\ntitle: " << mermaid_text(p.root.label) << "\n---\nflowchart TB\n";
     write_mermaid_group(out, p.root, 1);
-    for (const auto& e : p.edges) out << "  " << e.from << " --> " << e.to << "\n";
+    for (const auto& e : p.edges) out << "  " << e.from << (e.on_exit ? " -. on exit .-> " : " --> ") << e.to << "\n";
     return out.str();
 }
 

@@ -3,8 +3,9 @@ BUILD ?= build
 # `make test` runs the suite in $(BUILD) (Release), then again in $(SAN_BUILD) under
 # AddressSanitizer and UndefinedBehaviorSanitizer, so memory errors and UB fail CI. `make test-asan`
 # runs only the second. There ctest leaves out the entries labelled `build-independent` (the Python
-# validators of tests/golden/, which read only files of the source tree), since they would repeat the
-# Release run exactly. Every Catch2 test case runs in both builds; the benchmark is not built there.
+# validators of tests/golden/ and header_examples, which read only files of the source tree), since
+# they would repeat the Release run exactly. Every Catch2 test case runs in both builds; the
+# benchmark is not built there.
 SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 EXAMPLES := $(basename $(notdir $(wildcard examples/*.cpp)))

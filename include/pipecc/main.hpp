@@ -23,7 +23,11 @@ int run_main(int argc, char** argv, const std::function<Pipeline()>& factory);
 /// Defines `main` for a program whose pipeline `factory()` returns.
 ///
 /// @code
-/// Pipeline hello() { ... }
+/// Pipeline hello() {
+///     Pipeline p("hello");
+///     p.add(Component("say").image("alpine:3.20").command({"echo", "hello"}));
+///     return p;
+/// }
 /// PIPECC_MAIN(hello)
 /// @endcode
 #define PIPECC_MAIN(factory) \

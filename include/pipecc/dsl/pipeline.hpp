@@ -155,7 +155,8 @@ public:
     /// `depends` on every end state, for tasks that read no upstream outputs.
     ///
     /// @code
-    /// p.add(cleanup).after(train).ignore_upstream_failure();
+    /// Task training = p.add(train);
+    /// p.add(cleanup).after(training).ignore_upstream_failure();
     /// @endcode
     Task& ignore_upstream_failure();
     /// Turns result caching on (the default) or off.
@@ -376,6 +377,7 @@ private:
 /// branch runs at most; each later branch holds only when the earlier ones do not.
 ///
 /// @code
+/// Value<Int> n = count.output<Int>("n");
 /// p.If(n > 100, [&] { p.add(big); }).Elif(n > 10, [&] { p.add(medium); }).Else([&] { p.add(small); });
 /// @endcode
 class Branches {

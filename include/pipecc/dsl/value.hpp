@@ -238,6 +238,7 @@ Value<ArtifactList<T>> collected(const Value<T>& value) {
 /// tasks after the If, and as a pipeline output. KFP: the branches' `valueFromOneof`.
 ///
 /// @code
+/// std::optional<Value<String>> a, b;
 /// p.If(side == "heads", [&] { a = p.add(say).output<String>("Output"); })
 ///  .Else([&] { b = p.add(shout).output<String>("Output"); });
 /// p.add(report).arg("text", one_of(*a, *b));

@@ -97,7 +97,7 @@ std::span<const EngineProfile> engine_profiles();
 /// `vertex`. nullopt for anything without a profile.
 ///
 /// @code
-/// parse_engine("argo@3.6") == Engine::argo(3, 6)
+/// bool same = parse_engine("argo@3.6") == Engine::argo(3, 6);  // true
 /// @endcode
 std::optional<Engine> parse_engine(std::string_view text);
 

@@ -10,7 +10,7 @@ namespace pipecc::graph {
 /// not literal text becomes one `{{$.inputs.parameters['pipelinechannel--…']}}`.
 ///
 /// @code
-/// joined_placeholders(*concat_of_bucket_slash_day) == 2
+/// int placeholders = joined_placeholders(*concat_of_bucket_slash_day);  // 2
 /// @endcode
 int joined_placeholders(const Expr& e);
 

@@ -35,6 +35,8 @@ void compute_order(Graph& g);
 /// parents before children, siblings in declaration order.
 ///
 /// @code
+/// std::vector<int> number(g.groups.size());  // groups[0], the body, keeps 0
+/// int n = 0;
 /// for (GroupId id : group_order(g)) number[id] = ++n;
 /// @endcode
 std::vector<GroupId> group_order(const Graph& g);
@@ -46,7 +48,7 @@ void dump(const Graph& g, std::ostream& out);
 /// no leading or trailing '-', at most 63 characters. May return "" (the caller rejects it).
 ///
 /// @code
-/// sanitize_k8s_name("Train Model!") == "train-model"
+/// std::string name = sanitize_k8s_name("Train Model!");  // "train-model"
 /// @endcode
 std::string sanitize_k8s_name(std::string_view name);
 

@@ -25,7 +25,7 @@ extern Pipeline p;
 /// Components the examples add to `p`.
 extern Component train, thanks, cleanup, extract, predict_component, notify, notify_slack, report,
     log_step, pick_best, add_all, say, shout, celebrate, retry_flip, report_edge, big, medium,
-    small, make_datasets, show, work;
+    small, make_datasets, show, work, sweep;
 
 /// Tasks already in `p`, which the examples set up or read outputs of (`task` also for
 /// graph/pod_settings.hpp, whose block in pipecc::graph finds it here).
@@ -35,7 +35,7 @@ extern Task task, flip, count, init, prep, double_it;
 extern Value<Int> epochs;
 extern Value<String> root, side;
 extern Value<Float> score;      // a task's output inside a parallel_for
-extern Value<List> shards, configs;
+extern Value<List> shards, configs, regions;
 
 /// A pipeline's graph after `check()`.
 extern graph::Graph checked_graph;

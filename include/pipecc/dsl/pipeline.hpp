@@ -404,7 +404,8 @@ private:
 /// the branch that ran. Made by the value-returning `Pipeline::If`.
 ///
 /// @code
-/// Value<Int> n = p.If(big, [&] { return Value<Int>(1000); }).Else([&] { return Value<Int>(10); });
+/// Value<Int> rows = p.If(epochs > 100, [&] { return p.add(big).output<Int>("rows"); })
+///                     .Else([&] { return p.add(small).output<Int>("rows"); });
 /// @endcode
 template <TypeTag T>
 class ValueBranches {

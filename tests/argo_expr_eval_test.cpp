@@ -398,6 +398,47 @@ TEST_CASE("argo eval: scheduled_at with a schedule reads workflow.scheduledTime 
     }
 }
 
+// The controller sets workflow.failures to strconv.Quote(json.Marshal(failed nodes))
+// (workflow/controller/operator.go, v3.6.0 to v4.1.2), so the plain tag gave hooks a JSON string
+// of the list, and `"null"` when nothing failed.
+TEST_CASE("argo eval: run::failures() reaches a hook as the JSON list, [] when nothing failed", "[argo][eval][hooks]") {
+    if (!test::have_argo_expr_eval()) return;
+    Pipeline p("fails");
+    p.add(test::component("body"), "body");
+    p.on_failure(test::consumer(), "report").arg("x", run::failures());
+    Pipeline joined("fails");
+    joined.add(test::component("body"), "body");
+    joined.on_failure(test::consumer(), "report").arg("x", concat("failed: ", run::failures()));
+    const std::string list =
+        R"j([{"displayName":"train","message":"Error (exit code 1)","templateName":"train","phase":"Failed",)j"
+        R"j("podName":"fails-train-1","finishedAt":"2024-03-31T16:31:00Z"}])j";
+    const auto as_argo_sets = [](const std::string& marshalled) { return json(marshalled).dump(); };
+    const auto value = [](const Pipeline& q, Engine e) {
+        const YAML::Node wf = YAML::Load(compile(q, {.engine = e}));
+        for (const auto& t : wf["spec"]["templates"]) {
+            if (!t["dag"]) continue;
+            for (const auto& task : t["dag"]["tasks"]) {
+                if (task["name"].as<std::string>() == "report") return task["arguments"]["parameters"][0]["value"].as<std::string>();
+            }
+        }
+        FAIL("no report task");
+        return std::string();
+    };
+    const auto results = test::argo_eval_batch(json::array({
+        test::template_request(value(p, Engine::argo()), {{"workflow.failures", as_argo_sets(list)}}),
+        test::template_request(value(p, Engine::argo()), {{"workflow.failures", as_argo_sets("null")}}),
+        test::template_request(value(joined, Engine::argo(3, 6)), {{"workflow.failures", as_argo_sets(list)}}),
+        test::template_request(value(p, Engine::kfp_v1()), {{"workflow.failures", as_argo_sets(list)}}),
+    }));
+    for (const auto& r : results) REQUIRE(r.out);
+    CHECK(*results[0].out == list);
+    CHECK(json::parse(*results[0].out)[0]["displayName"] == "train");
+    CHECK(*results[1].out == "[]");
+    CHECK(*results[2].out == "failed: " + list);
+    // Without expression templates (KFP 1.8's Argo) it stays Argo's quoted form, as the README says.
+    CHECK(*results[3].out == as_argo_sets(list));
+}
+
 TEST_CASE("argo eval: raw run times as text carry their offset", "[argo][eval]") {
     if (!test::have_argo_expr_eval()) return;
     Pipeline p("raw");
@@ -441,7 +482,7 @@ TEST_CASE("argo eval: the examples' Argo parameter values resolve to the dates t
             vars["workflow.name"] = "daily-prediction-x7k2p";
             vars["workflow.uid"] = "0b9c5e1a-2f4d-4c1e-9a7b-3d2e1f0a9b8c";
             vars["workflow.status"] = "Succeeded";
-            vars["workflow.failures"] = "[]";
+            vars["workflow.failures"] = "\"null\"";  // strconv.Quote of Argo's empty list
             json requests = json::array();
             std::vector<std::string> where;
             static const std::regex task_ref(R"(\{\{(tasks\.[^}]+)\}\})");

@@ -51,7 +51,10 @@ Value<String> task_name();
 /// @endcode
 Value<String> status();
 
-/// A JSON list of the steps that failed (Argo's `workflow.failures`). Argo target, hook tasks only.
+/// A JSON list of the steps that failed (Argo's `workflow.failures`: `displayName`, `message`,
+/// `templateName`, `phase`, `podName`, `finishedAt`), `[]` if none. Argo target, hook tasks only.
+/// On `kfp@1.8`, whose Argo has no expression templates, it arrives as Argo holds it: a JSON
+/// string whose text is the list (`"null"` if none), to be decoded twice.
 ///
 /// @code
 /// p.on_failure(report).arg("failures", run::failures());

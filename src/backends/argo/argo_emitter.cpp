@@ -422,7 +422,14 @@ void append_value_text(std::string& out, const Ctx& c, const Task& t, const std:
             case RunField::RunId: tag = "{{workflow.uid}}"; break;
             case RunField::TaskName: tag = t.name; break;  // an Argo DAG task's name is fixed
             case RunField::Status: tag = "{{workflow.status}}"; break;
-            case RunField::Failures: tag = "{{workflow.failures}}"; break;
+            case RunField::Failures:
+                // The controller stores the list strconv.Quote'd (operator.go), so the plain tag
+                // delivers a JSON string of it; decoding once gives the list itself, and `[]`
+                // where Argo's empty list marshals as null.
+                tag = c.expressions()
+                          ? "{{=workflow.failures == '\"null\"' ? '[]' : sprig.fromJson(workflow.failures)}}"
+                          : "{{workflow.failures}}";
+                break;
         }
     } else {
         throw Error("the Argo target cannot lower " + to_debug_string(e), at(g, t, input));

@@ -349,8 +349,9 @@ void check_component_scope(const Graph& g, const Component& c) {
                         });
                     }
                 }
-            } else if (e.as<node::Param>() || e.as<node::TaskOutput>() || e.as<node::Run>() ||
-                       e.as<node::FormatTime>()) {
+            } else if (!e.as<node::Literal>() && !e.as<node::Concat>() && !e.as<node::ToString>()) {
+                // What the emitters render in a command line, and nothing else: a parameter, task
+                // output, run value or loop item there would need a task's scope to resolve.
                 throw fail("a command line may use only literals and the component's own placeholders, not " +
                            to_debug_string(e) + "; pass it to the task as an input instead");
             }

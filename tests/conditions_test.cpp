@@ -368,6 +368,15 @@ TEST_CASE("one_of() errors", "[conditions][one-of][errors]") {
             REQUIRE(err);
             CHECK_THAT(err->message(), Catch::Contains("one_of() must be an input's whole value"));
         }
+        // As a loop item there (found by fuzz/dsl_program_fuzz), it reached the emitters, which
+        // threw InternalError.
+        SECTION("in a component's command line") {
+            p.add(Component("echo").image("alpine:3.20").command({"echo", one_of(*a, *c)}));
+            auto err = check_error(p);
+            REQUIRE(err);
+            CHECK_THAT(err->message(), Catch::Contains("component 'echo': a command line may use only literals and the "
+                                                       "component's own placeholders, not one_of("));
+        }
     }
 }
 

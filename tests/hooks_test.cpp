@@ -136,6 +136,30 @@ TEST_CASE("hooks: on Argo a hook cannot read a body task's output; on KFP it can
     }
 }
 
+// Issue 19's review of the scope checks: they let a hook read one_of(), and the KFP output then
+// named the If's branches sub-DAG, which lies inside exit-handler-1, as the hook's producer task.
+TEST_CASE("hooks: a hook cannot read one_of(); a body task after the If can pass it on", "[hooks][errors][one-of]") {
+    Pipeline p("hooked");
+    auto side = p.add(step("flip"), "flip").output<String>("out");
+    std::optional<Value<String>> a, b;
+    p.If(side == "heads", [&] { a = p.add(step("heads"), "heads").output<String>("out"); })
+        .Else([&] { b = p.add(step("tails"), "tails").output<String>("out"); });
+    SECTION("read by the hook") {
+        p.on_exit(sink("notify"), "notify").arg("x", one_of(*a, *b));
+        auto e = test::check_error(p);
+        REQUIRE(e);
+        CHECK(e->where().pipeline == "hooked");
+        CHECK(e->where().task == "notify");
+        CHECK(e->where().input == "x");
+        CHECK_THAT(e->message(), Contains("one_of() cannot be read by an on_exit, on_success or on_failure task"));
+    }
+    SECTION("passed on by a body task") {
+        Task pick = p.add(step("pick"), "pick").arg("x", one_of(*a, *b));
+        p.on_exit(sink("notify"), "notify").arg("x", pick.output<String>("out"));
+        CHECK_FALSE(compile_error(p, {.engine = Engine::kfp()}));
+    }
+}
+
 // --- Argo --------------------------------------------------------------------------------------------
 
 TEST_CASE("hooks on Argo: spec.onExit names a DAG of the hooks, with conditions on the workflow status",

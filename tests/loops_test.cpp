@@ -226,6 +226,34 @@ TEST_CASE("loop mistakes are errors naming the task or the loop", "[loops]") {
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("field(\"a\") works only on a parallel_for item"));
     }
+    // Found by fuzz/dsl_program_fuzz: the checks let a loop item into a component's command line,
+    // and both emitters then threw InternalError ("unexpected expression in a command line").
+    SECTION("an item, or a field of one, in a component's command line, inside the loop or after it") {
+        for (bool field : {false, true}) {
+            for (bool after_loop : {false, true}) {
+                Pipeline p("p");
+                std::optional<Value<String>> leaked;
+                auto echo = [&] { p.add(Component("echo").image("alpine:3.20").command({"echo", *leaked})); };
+                auto body = [&](const Value<String>& text) {
+                    leaked = text;
+                    if (!after_loop) echo();
+                    p.add(consumer()).arg("x", text);
+                };
+                if (field) {
+                    p.parallel_for<Struct>(json::array({{{"a", "1"}}}), [&](const Value<Struct>& it) { body(it.field<String>("a")); });
+                } else {
+                    p.parallel_for<String>(json::array({"1"}), body);
+                }
+                if (after_loop) echo();
+                auto err = check_error(p);
+                REQUIRE(err);
+                CHECK(err->where().pipeline == "p");
+                CHECK_THAT(err->message(), Catch::Contains("component 'echo': a command line may use only literals and the "
+                                                           "component's own placeholders, not item(loop#1)"));
+                CHECK_THAT(err->message(), Catch::Contains("pass it to the task as an input instead"));
+            }
+        }
+    }
     SECTION("literal items of the wrong type") {
         Pipeline p("p");
         p.parallel_for<Int>(json::array({1, "two"}), [&](const Value<Int>& n) { p.add(component("sq").input<Int>("n")).arg("n", n); });

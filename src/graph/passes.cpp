@@ -349,8 +349,9 @@ void check_component_scope(const Graph& g, const Component& c) {
                         });
                     }
                 }
-            } else if (e.as<node::Param>() || e.as<node::TaskOutput>() || e.as<node::Run>() ||
-                       e.as<node::FormatTime>()) {
+            } else if (!e.as<node::Literal>() && !e.as<node::Concat>() && !e.as<node::ToString>()) {
+                // What the emitters render in a command line, and nothing else: a parameter, task
+                // output, run value or loop item there would need a task's scope to resolve.
                 throw fail("a command line may use only literals and the component's own placeholders, not " +
                            to_debug_string(e) + "; pass it to the task as an input instead");
             }
@@ -414,6 +415,12 @@ void check_one_of(const Graph& g, const Task& t, const node::OneOf& one, const s
     }
     if (seen != all) throw fail("one_of() takes exactly one value from each branch of the If, in branch order");
     if (!g.groups[all.back()].otherwise) throw fail("one_of() needs an Else branch, so that some branch always runs");
+    // A hook runs after the body's DAG, where the sub-DAG that picks the branch's value is gone
+    // (KFP runs the body inside exit-handler-1).
+    if (t.hook != Hook::None) {
+        throw fail("one_of() cannot be read by an on_exit, on_success or on_failure task, which runs after the body; "
+                   "read it in a task after the If and pass that task's output on");
+    }
     if (t.group != g.groups[branches].parent) throw fail("one_of() is read only by tasks right after its If (in the group the If is in)");
 }
 

@@ -157,6 +157,38 @@ TEST_CASE("struct fields of a loop item, in a condition inside the loop", "[loop
           "{{inputs.parameters.for-loop-2-item-name}}");
 }
 
+// A new user's `field<Float>("learnrate")` of items that have `learning_rate` compiled and failed
+// only at run time: the items of a literal list are known, so their fields are checked.
+TEST_CASE("fields of a literal list's items are checked: name and type", "[loops]") {
+    const json items = json::array({{{"learning_rate", 0.1}, {"name", "a"}, {"epochs", 3}},
+                                    {{"learning_rate", 0.01}, {"name", "b"}, {"epochs", 5}}});
+    const auto train = component("train").input<Float>("lr");
+    const auto read = [&](auto&& field) {
+        Pipeline p("p");
+        p.parallel_for<Struct>(items, [&](const Value<Struct>& it) { p.add(train, "train").arg("lr", field(it)); });
+        return check_error(p);
+    };
+    const auto misspelt = read([](const Value<Struct>& it) { return it.field<Float>("learnrate"); });
+    REQUIRE(misspelt);
+    CHECK(misspelt->where().task == "train");
+    CHECK(misspelt->where().input == "lr");
+    CHECK_THAT(misspelt->message(), Catch::Contains("field(\"learnrate\"): item {epochs: 3, learning_rate: 0.1, name: \"a\"} of the "
+                                                        "literal list has no field 'learnrate' (it has: epochs, "
+                                                        "learning_rate, name)"));
+    const auto wrong_type = read([](const Value<Struct>& it) { return to_string(it.field<Int>("learning_rate")); });
+    REQUIRE(wrong_type);
+    CHECK_THAT(wrong_type->message(), Catch::Contains("field<Int>(\"learning_rate\")") &&
+                                          Catch::Contains("has learning_rate = 0.1, not an Int"));
+    // An integer is a Float too, as the engines read it; a List parameter's items stay unchecked.
+    CHECK_FALSE(read([](const Value<Struct>& it) { return it.field<Float>("epochs"); }));
+    CHECK_FALSE(read([](const Value<Struct>& it) { return it.field<Float>("learning_rate"); }));
+    Pipeline p("p");
+    p.parallel_for<Struct>(p.param<List>("configs"), [&](const Value<Struct>& it) {
+        p.add(train, "train").arg("lr", it.field<Float>("learnrate"));
+    });
+    CHECK_FALSE(check_error(p));
+}
+
 TEST_CASE("loop mistakes are errors naming the task or the loop", "[loops]") {
     SECTION("reading a loop task's output after the loop without collected()") {
         Pipeline p("p");

@@ -377,18 +377,57 @@ GroupId enclosing_loop(const Graph& g, GroupId group) {
     return group;
 }
 
+// Whether a JSON literal is a value of `type`: an integer is also a Float, as the engines read it.
+bool literal_fits(Type type, doc::Node::Kind k) {
+    using K = doc::Node::Kind;
+    switch (type) {
+        case Type::String: return k == K::String;
+        case Type::Int: return k == K::Int;
+        case Type::Float: return k == K::Int || k == K::Float;
+        case Type::Bool: return k == K::Bool;
+        case Type::Struct: return k == K::Map;
+        case Type::List: return k == K::Seq;
+        default: return false;
+    }
+}
+
+// A field read from the items of a literal list is known now: a misspelt name or a wrong type
+// would otherwise fail only at run time, in the engine.
+void check_literal_field(const Graph& g, const node::Field& f, Type type, GroupId loop,
+                         const std::function<Error(const std::string&)>& fail) {
+    const auto* items = g.groups[loop].items->as<node::Literal>();
+    if (!items) return;
+    for (const auto& item : items->value.items()) {
+        if (item.kind() != doc::Node::Kind::Map) continue;  // the loop's own check names it
+        const doc::Node* v = item.find(f.name);
+        if (!v) {
+            std::string has;
+            for (const auto& [key, value] : item.entries()) has += (has.empty() ? "" : ", ") + key;
+            throw fail("field(\"" + f.name + "\"): item " + literal_debug_string(item) + " of the literal list has no field '" +
+                       f.name + "' (it has: " + (has.empty() ? "none" : has) + ")");
+        }
+        if (!literal_fits(type, v->kind())) {
+            throw fail("field<" + std::string(type_name(type)) + ">(\"" + f.name + "\"): item " + literal_debug_string(item) +
+                       " of the literal list has " + f.name + " = " + literal_debug_string(*v) + ", not " +
+                       (type == Type::Int ? "an " : "a ") + std::string(type_name(type)));
+        }
+    }
+}
+
 // A loop item or a field of one, read by something in `group`.
 void check_loop_item(const Graph& g, const Expr& e, GroupId group, const std::function<Error(const std::string&)>& fail) {
     const Expr* read = &e;  // the item itself, also when a field of it is read
-    if (auto* f = e.as<node::Field>()) {
+    const auto* f = e.as<node::Field>();
+    if (f) {
         if (!f->value->as<node::LoopItem>()) throw fail("field(\"" + f->name + "\") works only on a parallel_for item");
         if (!valid_port_name(f->name)) {
             throw fail("field(\"" + f->name + "\"): a field name here is letters, digits, '_' and '-', starting with a letter");
         }
         read = f->value.get();
     }
-    if (auto* item = read->as<node::LoopItem>(); item && !g.within(group, item->loop)) {
-        throw fail("uses the item of a parallel_for outside its body");
+    if (auto* item = read->as<node::LoopItem>()) {
+        if (!g.within(group, item->loop)) throw fail("uses the item of a parallel_for outside its body");
+        if (f) check_literal_field(g, *f, e.type, item->loop, fail);
     }
 }
 
@@ -476,20 +515,12 @@ void check_loop_scope(const Graph& g, const Group& group) {
     if (auto* lit = group.items->as<node::Literal>()) {
         const doc::Node& list = lit->value;
         for (const auto& item : list.items()) {
-            using K = doc::Node::Kind;
-            const K k = item.kind();
-            const bool ok = group.item_type == Type::String  ? k == K::String
-                          : group.item_type == Type::Int     ? k == K::Int
-                          : group.item_type == Type::Float   ? (k == K::Int || k == K::Float)
-                          : group.item_type == Type::Bool    ? k == K::Bool
-                          : group.item_type == Type::Struct  ? k == K::Map
-                          : group.item_type == Type::List    ? k == K::Seq
-                                                             : false;
-            if (!ok) {
+            const auto k = item.kind();
+            if (!literal_fits(group.item_type, k)) {
                 throw fail("an item is not a " + std::string(type_name(group.item_type)) + ": " +
                            literal_debug_string(item));
             }
-            if (k == K::String) reject_braces(*make_expr(Type::String, node::Literal{item}), fail);
+            if (k == doc::Node::Kind::String) reject_braces(*make_expr(Type::String, node::Literal{item}), fail);
         }
         if (list.items().empty()) throw fail("the list is empty");
     } else if (auto* o = group.items->as<node::TaskOutput>()) {

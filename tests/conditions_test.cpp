@@ -368,6 +368,21 @@ TEST_CASE("one_of() errors", "[conditions][one-of][errors]") {
             REQUIRE(err);
             CHECK_THAT(err->message(), Catch::Contains("one_of() must be an input's whole value"));
         }
+        // It passed the checks, then KFP refused it with an internal "task#1" in the message.
+        SECTION("as text in a concat") {
+            Pipeline q("q");
+            auto flip = q.add(component("flip").output<String>("side")).output<String>("side");
+            const auto count = component("count").output<Int>("n");
+            Value<Int> n = q.If(flip == "heads", [&] { return q.add(count, "a").output<Int>("n"); })
+                               .Else([&] { return q.add(count, "b").output<Int>("n"); });
+            q.add(consumer(), "whole").arg("x", to_string(n));
+            CHECK_FALSE(check_error(q));
+            q.add(consumer(), "part").arg("x", concat("n=", to_string(n)));
+            auto err = check_error(q);
+            REQUIRE(err);
+            CHECK(err->where().task == "part");
+            CHECK_THAT(err->message(), Catch::Contains("one_of() must be an input's whole value"));
+        }
         // As a loop item there (found by fuzz/dsl_program_fuzz), it reached the emitters, which
         // threw InternalError.
         SECTION("in a component's command line") {

@@ -498,7 +498,10 @@ void check_visible(const Graph& g, const Task& t, const Expr& value, const std::
     check_loop_item(g, value, t.group, fail);
     if (auto* c = value.as<node::Concat>()) {
         for (const auto& part : c->parts) {
-            if (part->as<node::OneOf>()) throw fail("one_of() must be an input's whole value, not part of a longer string");
+            const auto* text = part->as<node::ToString>();
+            if (part->as<node::OneOf>() || (text && text->value->as<node::OneOf>())) {
+                throw fail("one_of() must be an input's whole value, not part of a longer string");
+            }
             check_visible(g, t, *part, fail);
         }
     } else if (auto* s = value.as<node::ToString>()) {

@@ -367,8 +367,8 @@ private:
         if (depth >= kMaxDepth) return;
         const std::size_t item_kind = kind(5);
         if (in_.ConsumeIntegralInRange(0, 5) == 0) {
-            if (pool<kDatasets>().empty()) return;
             auto items = pick<kDatasets>();
+            if (!items) return;  // no list of datasets saved, or the pick fell on a literal, which artifacts lack
             say(depth, pname(p) + ".parallel_for<Dataset>(" + items->name + ", [&](const Value<Dataset>& item) {");
             p.parallel_for<Dataset>(items->value, [&](const Value<Dataset>& item) {
                 save<kDataset>(depth + 1, item, "item");

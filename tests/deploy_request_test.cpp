@@ -52,6 +52,12 @@ TEST_CASE("deploy: YAML scalars are typed as KFP's server reads them", "[deploy]
           json{{"a", 1}, {"b", "1"}, {"c", true}, {"d", 2.5}, {"e", nullptr}, {"f", "text"}, {"g", "yes"}, {"h", {1, "x"}}});
 }
 
+// std::regex recursed once per digit here, and 300,000 of them overflowed the stack (SIGSEGV).
+TEST_CASE("deploy: a 300,000-digit scalar is text, not a crash", "[deploy][hostile]") {
+    const std::string digits(300'000, '7');
+    CHECK(yaml_to_json("a: " + digits + "\n") == json{{"a", digits}});
+}
+
 TEST_CASE("deploy: an IR file gives its name, schedule, PipelineSpec and PlatformSpec", "[deploy]") {
     const auto f = parse_pipeline_file("daily.yaml", kIr);
     CHECK(f.name == "daily");

@@ -352,3 +352,40 @@ TEST_CASE("graph: dot draws both targets' pictures of every golden as PNG", "[gr
     }
     CHECK(drawn >= 2 * pipecc::test::example_names().size());
 }
+
+// std::regex recurses once per character: the reader once matched whole argument values,
+// `depends` expressions and conditions with it, and a long one in a hostile file overflowed the
+// stack (SIGSEGV). Each of these crashed `pipecc graph` before.
+TEST_CASE("graph: a 300,000-character tag, depends or condition is drawn, not a crash", "[graph][hostile]") {
+    const std::string huge(300'000, 'x');
+    const std::string argo = R"(apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: w}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - name: a
+        template: leaf
+        arguments: {parameters: [{name: x, value: "{{a)" + huge + R"(}}"}]}
+      - name: b
+        template: leaf
+        depends: "a && )" + huge + R"("
+        when: "{{tasks.a.outputs.result}} == )" + huge + R"("
+  - name: leaf
+    inputs: {parameters: [{name: x}]}
+    container: {image: alpine:3.20}
+)";
+    const Picture argo_picture = picture_from_text("hostile.yaml", argo);
+    CHECK_THAT(to_dot(argo_picture), Contains("…"));
+
+    std::ifstream in(kGolden + "flip_coin.kfp.yaml");
+    std::string ir((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cel = "condition: inputs.parameter_values['pipelinechannel--flip-coin-side'] == 'heads'";
+    const auto at = ir.find(cel);
+    REQUIRE(at != std::string::npos);
+    ir.replace(at, cel.size(), "condition: \"" + cel.substr(11) + " && inputs.parameter_values['" + huge + "'] == 1\"");
+    CHECK_THAT(to_dot(picture_from_text("hostile.kfp.yaml", ir)), Contains("if side == 'heads' && "));
+}

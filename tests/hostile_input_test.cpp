@@ -165,6 +165,9 @@ TEST_CASE("hostile YAML: deep nesting, huge text and bad bytes are refused witho
         {"a NUL byte in a key", std::string("na\0me: t\n", 9) + kImpl, 1, 3, "control character U+0000"},
         {"an escape naming a lone surrogate", "name: \"\\ud800\"\n" + kImpl, 1, 14,
          "a \\u or \\U escape that names no Unicode character"},
+        // std::regex once matched type names, recursing once per letter: SIGSEGV.
+        {"a 300,000-letter google.* type", "name: t\ninputs:\n- {name: a, type: google." + std::string(300'000, 'x') + "}\n" + kImpl,
+         3, 19, "(Google Cloud Pipeline Components) is not supported"},
     };
     // No sections: Catch would build the big inputs again for each.
     for (const auto& b : cases) {

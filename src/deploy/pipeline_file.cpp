@@ -21,6 +21,9 @@ nlohmann::json plain_scalar(const std::string& s) {
     for (const char* f : {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}) {
         if (s == f) return false;
     }
+    // libstdc++'s regex recurses once per character: no number is this long, and a hostile
+    // file's 300,000 digits would overflow the stack.
+    if (s.size() > 200) return s;
     try {
         if (std::regex_match(s, integer)) return std::stoll(s);
         if (std::regex_match(s, real)) return std::stod(s);

@@ -108,13 +108,20 @@ std::string fit(std::string_view text) {
     }
 }
 
+// How much of a condition's source a label reads: it shows kLabelChars of it at most, and
+// std::regex, which the tidying uses, recurses once per character, so a hostile file's
+// 300,000-character condition would overflow the stack.
+constexpr std::size_t kSourceChars = 1000;
+
 std::string readable_cel(std::string_view cel, const Resolve& channel) {
+    cel = cel.substr(0, kSourceChars);
     static const std::string value = R"(inputs\.parameter_values\[\s*(?:'[^']*'|"[^"]*")\s*\])";
     static const std::regex ref("(?:int|double|string|bool)\\(\\s*(" + value + ")\\s*\\)|(" + value + ")");
     return tidy_expression(cel, ref, [&](const std::string& r) { return shown(channel(bracket_key(r))); });
 }
 
 std::string readable_argo(std::string_view when, const Resolve& tag) {
+    when = when.substr(0, kSourceChars);
     static const std::string value =
         R"((?:tasks|steps|inputs|outputs|workflow|item)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\s*(?:'[^']*'|"[^"]*")\s*\])*)";
     static const std::regex ref("(?:asInt|asFloat|int|float|string)\\(\\s*(" + value + ")\\s*\\)|(" + value + ")");

@@ -1,8 +1,8 @@
 // Reading a picture from KFP IR or Argo YAML.
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -14,6 +14,22 @@
 
 namespace pipecc::picture {
 namespace {
+
+// The key of a trailing `["key"]`, as in KFP's `parseJson(string_value)["members"]`. Scanned by
+// hand: std::regex recurses once per character, and a long selector in a hostile file would
+// overflow the stack.
+std::optional<std::string> last_field(const std::string& s) {
+    const auto before = [&](std::size_t i) { return i == 0 ? std::string::npos : s.find_last_not_of(" \t", i - 1); };
+    const std::size_t close = s.find_last_not_of(" \t");
+    if (close == std::string::npos || s[close] != ']') return std::nullopt;
+    const std::size_t q2 = before(close);
+    if (q2 == std::string::npos || s[q2] != '"' || q2 == 0) return std::nullopt;
+    const std::size_t q1 = s.rfind('"', q2 - 1);
+    if (q1 == std::string::npos || q1 + 1 == q2) return std::nullopt;
+    const std::size_t open = before(q1);
+    if (open == std::string::npos || s[open] != '[') return std::nullopt;
+    return s.substr(q1 + 1, q2 - q1 - 1);
+}
 
 // n[k0][k1]…, or an undefined node where any step is missing: yaml-cpp throws when indexing
 // into a node that is not there.
@@ -141,10 +157,7 @@ private:
         if (outer.empty()) return Ref{.name = plain_channel(channel)};
         Ref ref = bindings.count(outer) ? bindings.at(outer) : Ref{.name = plain_channel(outer)};
         // A field of a loop item: parseJson(string_value)["members"].
-        static const std::regex field(R"re(\[\s*"([^"]+)"\s*\]\s*$)re");
-        std::smatch m;
-        const std::string selector = str(input["parameterExpressionSelector"]);
-        if (std::regex_search(selector, m, field)) ref.name += "." + m[1].str();
+        if (auto key = last_field(str(input["parameterExpressionSelector"]))) ref.name += "." + *key;
         return ref;
     }
 
@@ -328,10 +341,10 @@ private:
 
     // What `value` reads, if it is one tag.
     std::optional<Ref> tag_value(const std::string& value) const {
-        static const std::regex one_tag(R"(\{\{([^=}][^}]*)\}\})");
-        std::smatch m;
-        if (!std::regex_match(value, m, one_tag)) return std::nullopt;
-        return tag_ref(m[1]);
+        if (value.size() < 5 || !value.starts_with("{{") || !value.ends_with("}}")) return std::nullopt;
+        const std::string inner = value.substr(2, value.size() - 4);
+        if (inner.front() == '=' || inner.find('}') != std::string::npos) return std::nullopt;
+        return tag_ref(inner);
     }
 
     // What the inputs of the template that `task` runs stand for: each argument that is one tag
@@ -374,10 +387,21 @@ private:
     static std::vector<std::string> dependencies(const YAML::Node& task) {
         std::vector<std::string> out;
         for (const auto& d : task["dependencies"]) out.push_back(d.as<std::string>());
-        static const std::regex name(R"(([A-Za-z0-9][A-Za-z0-9_-]*)(\.[A-Za-z]+)?)");
+        // Task names are runs of letters, digits, '_' and '-'; a `.Succeeded` after one is its
+        // state, and the operators and parentheses between them are not names.
         const std::string depends = str(task["depends"]);
-        for (std::sregex_iterator it(depends.begin(), depends.end(), name), end; it != end; ++it) {
-            out.push_back((*it)[1]);
+        const auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+        for (std::size_t i = 0; i < depends.size();) {
+            if (!std::isalnum(static_cast<unsigned char>(depends[i]))) {
+                ++i;
+                continue;
+            }
+            const std::size_t start = i;
+            while (i < depends.size() && name_char(depends[i])) ++i;
+            out.push_back(depends.substr(start, i - start));
+            if (i < depends.size() && depends[i] == '.') {
+                for (++i; i < depends.size() && std::isalpha(static_cast<unsigned char>(depends[i]));) ++i;
+            }
         }
         return out;
     }

@@ -373,6 +373,23 @@ TEST_CASE("hooks on KFP: a body output read by a hook is exported through the su
     CHECK(keys_of(outputs["parameters"]).size() == 1);
 }
 
+// Found by fuzz/dsl_program_fuzz: the root DAG's outputs named a task inside exit-handler-1, which
+// `pipecc validate` (and the KFP backend) refuse. The kfp SDK refuses such outputs at compile time
+// (pipeline_spec_builder.py validate_pipeline_outputs_dict, sdk-2.17.0-1); so does pipecc.
+TEST_CASE("hooks on KFP: a pipeline with hooks returns no outputs; on Argo it may", "[hooks][kfp][errors]") {
+    Pipeline p("outs");
+    Task body = p.add(step("body"), "body");
+    p.output("out", body.output<String>("out"));
+    p.on_exit(sink("notify"), "notify").arg("x", run::status());
+    for (const Engine engine : {Engine::kfp(), Engine::kfp(2, 14), Engine::vertex()}) {
+        auto e = compile_error(p, {.engine = engine});
+        REQUIRE(e);
+        CHECK(e->where().pipeline == "outs");
+        CHECK_THAT(e->message(), Contains("cannot return output 'out' from a pipeline with hook task 'notify'"));
+    }
+    CHECK_FALSE(compile_error(p, {.engine = Engine::argo()}));
+}
+
 TEST_CASE("hooks on KFP: a user task named exit-handler-1 does not take the handler's name", "[hooks][kfp]") {
     Pipeline p("named");
     p.add(step("body"), "exit-handler-1");

@@ -81,9 +81,21 @@ public:
                             Where{.pipeline = g.name, .task = first_task_in(g, id)});
             }
         }
+        const Task* hook = nullptr;
         for (const Task& t : g.tasks) {
             check_task(g, t, nested);
+            if (t.hook != Hook::None && !hook) hook = &t;
             if (const auto& sub = g.component_of(t).pipeline; sub && seen_.insert(sub.get()).second) check(*sub, true);
+        }
+        // KFP runs the body of a pipeline with hooks inside exit-handler-1, so a root output would
+        // name a task that is not in the root DAG; the kfp SDK refuses it too
+        // (validate_pipeline_outputs_dict: "Pipeline outputs may only be returned from the top level").
+        if (p_.output == OutputKind::KfpIr && hook && !g.outputs.empty()) {
+            throw Error(engine_ + " cannot return output '" + g.outputs.front().name + "' from a pipeline with hook task '" +
+                            hook->name + "': KFP runs the body inside the exit handler, and, as the kfp SDK does, "
+                            "pipecc returns outputs only from the top level. Return them from a nested pipeline "
+                            "without hooks",
+                        Where{.pipeline = g.name});
         }
     }
 

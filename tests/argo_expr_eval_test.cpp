@@ -72,15 +72,6 @@ private:
     std::string zone_;
 };
 
-// The parameter value Argo receives for input `x` of task `consumer`.
-std::string argo_value(const Pipeline& p, Engine engine = Engine::argo()) {
-    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
-    const YAML::Node spec = wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
-    const YAML::Node entry = test::by_name(spec["templates"], spec["entrypoint"].as<std::string>());
-    const YAML::Node task = test::by_name(entry["dag"]["tasks"], "consumer");
-    REQUIRE(task);
-    return test::by_name(task["arguments"]["parameters"], "x")["value"].as<std::string>();
-}
 
 Pipeline formatted(const std::string& zone, const std::string& format, bool scheduled = false) {
     Pipeline p("fmt");
@@ -140,7 +131,7 @@ TEST_CASE("argo eval: zoned creation times evaluate to the wall-clock text", "[a
     json requests = json::array();
     std::vector<std::string> values;
     for (const auto& c : kCases) {
-        values.push_back(argo_value(formatted(c.zone, c.format)));
+        values.push_back(test::argo_arg_value(formatted(c.zone, c.format)));
         // Only the Unix seconds are bound (and the parent key Argo drops in favour of its children):
         // the expression needs nothing else.
         requests.push_back(test::template_request(
@@ -170,7 +161,7 @@ TEST_CASE("argo eval: the same formats in UTC, as expressions from 3.2.4 and str
             json requests = json::array();
             std::vector<std::string> expected, values;
             for (const auto& c : kCases) {
-                values.push_back(argo_value(formatted("UTC", c.format), v));
+                values.push_back(test::argo_arg_value(formatted("UTC", c.format), v));
                 requests.push_back(created_request(values.back(), unix_of(c.created)));
                 expected.push_back(test::angled(c_strftime("UTC", unix_of(c.created), c.format)));
             }
@@ -195,18 +186,18 @@ TEST_CASE("argo eval: before 3.2.4 a plain UTC format lowers to sub-keys named b
     const Engine old = Engine::kfp_v1();
     for (char d : graph::kTimeDirectives) {
         const std::string format = std::string("%") + d;
-        CHECK(argo_value(formatted("", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
-        CHECK(argo_value(formatted("UTC", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
-        CHECK(argo_value(formatted("Etc/UTC", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
+        CHECK(test::argo_arg_value(formatted("", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
+        CHECK(test::argo_arg_value(formatted("UTC", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
+        CHECK(test::argo_arg_value(formatted("Etc/UTC", format), old) == "<{{workflow.creationTimestamp." + std::string(1, d) + "}}>");
         // From 3.2.4 the expression over the Unix seconds is used, whatever the zone.
-        CHECK_THAT(argo_value(formatted("", format)), StartsWith("<{{=sprig.dateInZone(") && Contains("'UTC')}}>"));
+        CHECK_THAT(test::argo_arg_value(formatted("", format)), StartsWith("<{{=sprig.dateInZone(") && Contains("'UTC')}}>"));
     }
-    CHECK(argo_value(formatted("", "run-%Y/%m/%d at %H:%M %% %p"), old) ==
+    CHECK(test::argo_arg_value(formatted("", "run-%Y/%m/%d at %H:%M %% %p"), old) ==
           "<run-{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}} at "
           "{{workflow.creationTimestamp.H}}:{{workflow.creationTimestamp.M}} % {{workflow.creationTimestamp.p}}>");
     // Every directive of a long format, in order, and nothing else.
     const std::string all = "%Y-%y-%m-%d %H:%I:%M:%S %p %a %A %b %B %Z %z";
-    const std::string value = argo_value(formatted("", all), old);
+    const std::string value = test::argo_arg_value(formatted("", all), old);
     static const std::regex tag(R"(\{\{([^}]*)\}\})");
     std::string letters;
     for (std::sregex_iterator it(value.begin(), value.end(), tag), end; it != end; ++it) {
@@ -306,7 +297,7 @@ TEST_CASE("argo eval: directives side by side, with separators, lower like strft
         for (char b : graph::kTimeDirectives) {
             for (const auto& sep : separators) {
                 const std::string format = std::string("%") + a + sep + "%" + b;
-                const std::string value = argo_value(formatted("America/New_York", format));
+                const std::string value = test::argo_arg_value(formatted("America/New_York", format));
                 for (long long t : instants) {
                     requests.push_back(test::template_request(value, {{"workflow.creationTimestamp.s", std::to_string(t)}}));
                     formats.push_back(format);
@@ -331,7 +322,7 @@ TEST_CASE("argo eval: expressions read only the Unix seconds, whatever the contr
     if (!test::have_argo_expr_eval()) return;
     json requests = json::array();
     for (const auto& c : kCases) {
-        const std::string value = argo_value(formatted(c.zone, c.format));
+        const std::string value = test::argo_arg_value(formatted(c.zone, c.format));
         for (const char* controller : {"UTC", "Asia/Kolkata", "America/Los_Angeles"}) {
             requests.push_back(created_request(value, unix_of(c.created), controller));
         }
@@ -350,7 +341,7 @@ TEST_CASE("argo eval: expressions read only the Unix seconds, whatever the contr
 // format lowered to sub-keys. From 3.2.4 UTC formats are expressions over the Unix seconds.
 TEST_CASE("argo eval: plain UTC formats stay UTC under a controller with another local zone", "[argo][eval]") {
     if (!test::have_argo_expr_eval()) return;
-    const std::string value = argo_value(formatted("UTC", "%Y%m%d %H"));
+    const std::string value = test::argo_arg_value(formatted("UTC", "%Y%m%d %H"));
     const auto results = test::argo_eval_batch(
         json::array({created_request(value, unix_of("2024-03-31T16:30:00Z"), "UTC"),
                      created_request(value, unix_of("2024-03-31T16:30:00Z"), "Asia/Tokyo")}));
@@ -380,7 +371,7 @@ TEST_CASE("argo eval: scheduled_at with a schedule reads workflow.scheduledTime 
         json requests = json::array();
         std::vector<std::string> values;
         for (const auto& c : cases) {
-            values.push_back(argo_value(formatted(c.zone, c.format, true)));
+            values.push_back(test::argo_arg_value(formatted(c.zone, c.format, true)));
             // Creation time a day later: the value must not come from it.
             requests.push_back(
                 {{"template", values.back()},
@@ -413,22 +404,11 @@ TEST_CASE("argo eval: run::failures() reaches a hook as the JSON list, [] when n
         R"j([{"displayName":"train","message":"Error (exit code 1)","templateName":"train","phase":"Failed",)j"
         R"j("podName":"fails-train-1","finishedAt":"2024-03-31T16:31:00Z"}])j";
     const auto as_argo_sets = [](const std::string& marshalled) { return json(marshalled).dump(); };
-    const auto value = [](const Pipeline& q, Engine e) {
-        const YAML::Node wf = YAML::Load(compile(q, {.engine = e}));
-        for (const auto& t : wf["spec"]["templates"]) {
-            if (!t["dag"]) continue;
-            for (const auto& task : t["dag"]["tasks"]) {
-                if (task["name"].as<std::string>() == "report") return task["arguments"]["parameters"][0]["value"].as<std::string>();
-            }
-        }
-        FAIL("no report task");
-        return std::string();
-    };
     const auto results = test::argo_eval_batch(json::array({
-        test::template_request(value(p, Engine::argo()), {{"workflow.failures", as_argo_sets(list)}}),
-        test::template_request(value(p, Engine::argo()), {{"workflow.failures", as_argo_sets("null")}}),
-        test::template_request(value(joined, Engine::argo(3, 6)), {{"workflow.failures", as_argo_sets(list)}}),
-        test::template_request(value(p, Engine::kfp_v1()), {{"workflow.failures", as_argo_sets(list)}}),
+        test::template_request(test::argo_arg_value(p, Engine::argo(), "report"), {{"workflow.failures", as_argo_sets(list)}}),
+        test::template_request(test::argo_arg_value(p, Engine::argo(), "report"), {{"workflow.failures", as_argo_sets("null")}}),
+        test::template_request(test::argo_arg_value(joined, Engine::argo(3, 6), "report"), {{"workflow.failures", as_argo_sets(list)}}),
+        test::template_request(test::argo_arg_value(p, Engine::kfp_v1(), "report"), {{"workflow.failures", as_argo_sets(list)}}),
     }));
     for (const auto& r : results) REQUIRE(r.out);
     CHECK(*results[0].out == list);
@@ -447,9 +427,9 @@ TEST_CASE("argo eval: raw run times as text carry their offset", "[argo][eval]")
     whole.add(test::component("consumer").input<Timestamp>("x"), "consumer").arg("x", run::created_at());
     const long long t = unix_of("2024-03-31T16:30:00Z");
     const auto results = test::argo_eval_batch(json::array({
-        created_request(argo_value(p), t),
-        created_request(argo_value(whole), t),
-        created_request(argo_value(whole, Engine::kfp_v1()), t),
+        created_request(test::argo_arg_value(p), t),
+        created_request(test::argo_arg_value(whole), t),
+        created_request(test::argo_arg_value(whole, Engine::kfp_v1()), t),
     }));
     REQUIRE(results[0].out);
     CHECK(*results[0].out == "2024-04-01T01:30:00+0900");
@@ -597,7 +577,7 @@ TEST_CASE("argo eval: a literal '{' right before a run-time value reaches the po
     for (const auto& c : values) {
         DYNAMIC_SECTION(c.name) {
             p.add(test::consumer(), "consumer").arg("x", c.value);
-            const std::string text = argo_value(p);
+            const std::string text = test::argo_arg_value(p);
             INFO("emitted: " << text);
             json globals = run_globals();
             globals["workflow.parameters.run-prefix"] = "nightly";

@@ -47,18 +47,7 @@ void check_place(const Error& e, const std::string& task, const std::string& inp
     CHECK_THAT(e.what(), StartsWith("pipeline 'runvals', task '" + task + "'" + (input.empty() ? "" : ", input '" + input + "'")));
 }
 
-std::string argo_value(const Pipeline& p, Engine engine = Engine::argo(), const std::string& task = "consumer") {
-    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
-    const YAML::Node spec = wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
-    for (const auto& tmpl : spec["templates"]) {
-        if (!tmpl["dag"]) continue;
-        if (auto t = test::by_name(tmpl["dag"]["tasks"], task)) {
-            return test::by_name(t["arguments"]["parameters"], "x")["value"].as<std::string>();
-        }
-    }
-    FAIL("no task " << task);
-    return {};
-}
+using test::argo_arg_value;
 
 // Sets an environment variable for the scope, then puts the old value back.
 class ScopedEnv {
@@ -111,9 +100,9 @@ TEST_CASE("run values: failures() in a hook exists only on Argo", "[run][errors]
     CHECK(e->where().pipeline == "runvals");
     CHECK(e->where().task == "report");
     CHECK(e->message() == "run::failures() exists only on Argo; on KFP read run::status()");
-    CHECK(argo_value(p, Engine::argo(), "report") == kFailuresList);
+    CHECK(argo_arg_value(p, Engine::argo(), "report") == kFailuresList);
     // KFP 1.8's Argo has no expression templates: there the value is Argo's quoted form.
-    CHECK(argo_value(p, Engine::kfp_v1(), "report") == "{{workflow.failures}}");
+    CHECK(argo_arg_value(p, Engine::kfp_v1(), "report") == "{{workflow.failures}}");
 }
 
 // Inside a longer string too: not wording about strings, which would suggest it works as a whole
@@ -126,7 +115,7 @@ TEST_CASE("run values: failures() inside a string in a KFP hook says it exists o
     REQUIRE(e);
     CHECK(e->where().task == "report");
     CHECK(e->message() == "run::failures() exists only on Argo; on KFP read run::status()");
-    CHECK(argo_value(p, Engine::argo(), "report") == "failed: " + std::string(kFailuresList));
+    CHECK(argo_arg_value(p, Engine::argo(), "report") == "failed: " + std::string(kFailuresList));
 }
 
 // --- scheduled_at ------------------------------------------------------------------------------------
@@ -373,32 +362,32 @@ TEST_CASE("run values: whole values are engine placeholders, with no resolver st
         CHECK(spec["root"]["dag"]["tasks"]["consumer"]["inputs"]["parameters"]["x"]["runtimeValue"]["constant"]
                   .as<std::string>() == c.kfp);
         CHECK(spec["root"]["dag"]["tasks"].size() == 1);
-        CHECK(argo_value(p) == c.argo);
+        CHECK(argo_arg_value(p) == c.argo);
     }
     Pipeline created("runvals");
     created.add(test::component("consumer").input<Timestamp>("x"), "consumer").arg("x", run::created_at());
     CHECK(test::kfp_spec(created)["root"]["dag"]["tasks"]["consumer"]["inputs"]["parameters"]["x"]["runtimeValue"]["constant"]
               .as<std::string>() == "{{$.pipeline_job_create_time_utc}}");
-    CHECK(argo_value(created) == "{{workflow.creationTimestamp.RFC3339}}");
+    CHECK(argo_arg_value(created) == "{{workflow.creationTimestamp.RFC3339}}");
 }
 
 TEST_CASE("run values: formatted times on Argo are expressions from 3.2.4; before, sub-keys in UTC and a resolver",
           "[run][argo]") {
     const auto t = run::created_at();
-    CHECK(argo_value(with_arg(t.format("%Y%m%d"))) ==
+    CHECK(argo_arg_value(with_arg(t.format("%Y%m%d"))) ==
           "{{=sprig.dateInZone('20060102', sprig.int64(workflow.creationTimestamp.s), 'UTC')}}");
-    CHECK(argo_value(with_arg(t.format("%Y%m%d")), Engine::kfp_v1()) ==
+    CHECK(argo_arg_value(with_arg(t.format("%Y%m%d")), Engine::kfp_v1()) ==
           "{{workflow.creationTimestamp.Y}}{{workflow.creationTimestamp.m}}{{workflow.creationTimestamp.d}}");
-    CHECK(argo_value(with_arg(t.in_zone("Asia/Tokyo").format("%Y%m%d"))) ==
+    CHECK(argo_arg_value(with_arg(t.in_zone("Asia/Tokyo").format("%Y%m%d"))) ==
           "{{=sprig.dateInZone('20060102', sprig.int64(workflow.creationTimestamp.s), 'Asia/Tokyo')}}");
     // Literal text leaves the Go layout as an expr string, with quotes and backslashes escaped.
-    CHECK(argo_value(with_arg(t.in_zone("Asia/Tokyo").format("it's %Y \\ v2"))) ==
+    CHECK(argo_arg_value(with_arg(t.in_zone("Asia/Tokyo").format("it's %Y \\ v2"))) ==
           "{{='it\\'s ' + sprig.dateInZone('2006', sprig.int64(workflow.creationTimestamp.s), 'Asia/Tokyo') + ' \\\\ "
           "v2'}}");
     // Expressions arrived in Argo 3.2.4: the version boundary chooses the lowering.
     const Pipeline zoned = with_arg(t.in_zone("Asia/Tokyo").format("%H"));
-    CHECK_THAT(argo_value(zoned, Engine::argo(3, 6)), StartsWith("{{=sprig.dateInZone("));
-    CHECK(argo_value(zoned, Engine::kfp_v1()) == "{{tasks.resolve-run-values.outputs.parameters.value-0}}");
+    CHECK_THAT(argo_arg_value(zoned, Engine::argo(3, 6)), StartsWith("{{=sprig.dateInZone("));
+    CHECK(argo_arg_value(zoned, Engine::kfp_v1()) == "{{tasks.resolve-run-values.outputs.parameters.value-0}}");
     // UTC creation times need no expression even on old Argo.
-    CHECK(argo_value(with_arg(t.format("%H")), Engine::kfp_v1()) == "{{workflow.creationTimestamp.H}}");
+    CHECK(argo_arg_value(with_arg(t.format("%H")), Engine::kfp_v1()) == "{{workflow.creationTimestamp.H}}");
 }

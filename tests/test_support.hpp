@@ -58,6 +58,20 @@ inline YAML::Node by_name(const YAML::Node& seq, const std::string& name) {
     return YAML::Node(YAML::NodeType::Undefined);
 }
 
+/// The value Argo receives for input `input` of DAG task `task`, in whichever DAG template holds it.
+inline std::string argo_arg_value(const Pipeline& p, Engine engine = Engine::argo(), const std::string& task = "consumer",
+                                  const std::string& input = "x") {
+    const YAML::Node wf = YAML::Load(compile(p, {.engine = engine}));
+    const YAML::Node spec = wf["kind"].as<std::string>() == "CronWorkflow" ? wf["spec"]["workflowSpec"] : wf["spec"];
+    for (const auto& tmpl : spec["templates"]) {
+        if (!tmpl["dag"]) continue;
+        if (auto t = by_name(tmpl["dag"]["tasks"], task)) {
+            return by_name(t["arguments"]["parameters"], input)["value"].as<std::string>();
+        }
+    }
+    throw std::runtime_error("no DAG task " + task + " in the Argo output");
+}
+
 /// The `name`s of a YAML sequence's items, in order.
 inline std::vector<std::string> names_of(const YAML::Node& seq) {
     std::vector<std::string> out;

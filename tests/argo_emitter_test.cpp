@@ -8,6 +8,8 @@
 
 #include "test_support.hpp"
 
+namespace argo_emitter_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using test::argo_wf;
@@ -388,3 +390,5 @@ TEST_CASE("argo: a '{' before a tag goes inside it as an expression; '{' elsewhe
     CHECK(arg_value(wf, "a", "x") == "{{='{' + workflow.name}}}");
     CHECK(arg_value(wf, "b", "x") == "{{='{' + workflow.parameters['run-prefix']}}} { {{workflow.uid}} {x}");
 }
+
+}  // namespace argo_emitter_test

@@ -21,6 +21,8 @@
 #include "test_support.hpp"
 #include "tools/argo_expr_eval.hpp"
 
+namespace argo_expr_eval_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -608,3 +610,5 @@ TEST_CASE("argo eval: a literal '{' right before an input on a command line", "[
     INFO(results[0].error);
     CHECK(results[0].out == std::optional<std::string>("{hello}"));
 }
+
+}  // namespace argo_expr_eval_test

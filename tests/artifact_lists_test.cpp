@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::artifact_lists_test {
 namespace {
 
 using nlohmann::json;
@@ -220,4 +220,4 @@ TEST_CASE("Argo refuses lists of artifacts, naming the feature and the target", 
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::artifact_lists_test

@@ -17,6 +17,8 @@
 #include "pipecc/graph/passes.hpp"
 #include "test_support.hpp"
 
+namespace compile_driver_test {
+
 using namespace pipecc;
 using Catch::Contains;
 namespace fs = std::filesystem;
@@ -293,3 +295,5 @@ TEST_CASE("version() is a dotted version and names the IR's sdkVersion", "[drive
     p.add(test::component("c"));
     CHECK_THAT(compile(p, {.engine = Engine::kfp()}), Contains("sdkVersion: pipecc-" + v));
 }
+
+}  // namespace compile_driver_test

@@ -13,6 +13,8 @@
 #error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
 #endif
 
+namespace component_cli_test {
+
 namespace fs = std::filesystem;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -125,3 +127,5 @@ TEST_CASE("component convert: a failed convert leaves an existing output untouch
     REQUIRE(s.run("component convert " + s.write("ok.yaml", kV1) + " -o " + out).code == 0);
     CHECK_THAT(slurp(out), StartsWith("# PIPELINE DEFINITION"));
 }
+
+}  // namespace component_cli_test

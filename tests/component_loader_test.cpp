@@ -13,6 +13,8 @@
 #include "pipecc/graph/passes.hpp"
 #include "test_support.hpp"
 
+namespace component_loader_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using graph::Type;
@@ -849,3 +851,5 @@ TEST_CASE("a deeply nested file is refused without a crash", "[components][error
     REQUIRE(err);
     CHECK(err->where().line > 0);
 }
+
+}  // namespace component_loader_test

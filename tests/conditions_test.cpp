@@ -6,7 +6,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::conditions_test {
 namespace {
 
 Component producer() { return component("producer").output<String>("out").output<Int>("n").output<Float>("score"); }
@@ -395,4 +395,4 @@ TEST_CASE("one_of() errors", "[conditions][one-of][errors]") {
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::conditions_test

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace dependency_direction_test {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -107,3 +109,5 @@ TEST_CASE("the document writers include no other layer", "[deps]") {
     INFO("emit/ is the bottom layer:\n" << Catch::Detail::stringify(bad));
     CHECK(bad.empty());
 }
+
+}  // namespace dependency_direction_test

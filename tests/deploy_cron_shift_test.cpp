@@ -16,6 +16,8 @@
 #include "deploy/cron_shift.hpp"
 #include "pipecc/error.hpp"
 
+namespace deploy_cron_shift_test {
+
 using namespace pipecc::deploy;
 
 namespace {
@@ -164,3 +166,5 @@ TEST_CASE("deploy: an unshifted cron keeps its text, and a bad one is refused", 
     CHECK_THROWS_WITH(shift_cron("*/0 6 * * *", {"A", "A", 0}), Catch::Contains("the step must be"));
     CHECK_THROWS_WITH(shift_cron("0 6 1,,2 * *", {"A", "A", 0}), Catch::Contains("'' is not a number"));
 }
+
+}  // namespace deploy_cron_shift_test

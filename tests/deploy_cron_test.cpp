@@ -4,6 +4,8 @@
 #include "deploy/cron.hpp"
 #include "pipecc/error.hpp"
 
+namespace deploy_cron_test {
+
 using namespace pipecc::deploy;
 using Catch::Contains;
 
@@ -138,3 +140,5 @@ TEST_CASE("deploy: --cron and --time-zone override the pipeline's schedule", "[d
     CHECK(choose_schedule(std::nullopt, "0 1 * * *", "UTC").time_zone == "UTC");
     CHECK_THROWS_WITH(choose_schedule(std::nullopt, std::nullopt, std::nullopt), Catch::Contains("--cron"));
 }
+
+}  // namespace deploy_cron_test

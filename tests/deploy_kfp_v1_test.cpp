@@ -18,6 +18,8 @@
 #include "tools/deploy_standin.hpp"
 #include "tools/subprocess.hpp"
 
+namespace deploy_kfp_v1_test {
+
 using namespace pipecc::test;
 using Catch::Contains;
 using nlohmann::json;
@@ -250,3 +252,5 @@ TEST_CASE("kfp@1.8 stand-in: jobs, uploads and references are checked as KFP 1.8
     CHECK(up.status == 500);
     CHECK_THAT(pipecc::deploy::server_message(up.body), Contains("unknown template format") && Contains("kind: CronWorkflow"));
 }
+
+}  // namespace deploy_kfp_v1_test

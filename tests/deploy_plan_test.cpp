@@ -5,6 +5,8 @@
 #include "deploy/kfp_deploy.hpp"
 #include "deploy/pipeline_file.hpp"
 
+namespace deploy_plan_test {
+
 using namespace pipecc::deploy;
 using nlohmann::json;
 
@@ -71,3 +73,5 @@ TEST_CASE("deploy: a recurring run with the cron of an earlier pipecc is replace
                          Retire::Disable)
               .keep == std::optional<std::string>("utc"));
 }
+
+}  // namespace deploy_plan_test

@@ -13,6 +13,8 @@
 #include "deploy/vertex_deploy.hpp"
 #include "pipecc/error.hpp"
 
+namespace deploy_request_test {
+
 using namespace pipecc::deploy;
 using nlohmann::json;
 
@@ -151,3 +153,5 @@ TEST_CASE("deploy: run states map to finished and succeeded", "[deploy]") {
     CHECK(format_elapsed(75) == "1m15s");
     CHECK(format_elapsed(4.9) == "4s");
 }
+
+}  // namespace deploy_request_test

@@ -12,6 +12,8 @@
 #include "tools/deploy_standin.hpp"
 #include "tools/subprocess.hpp"
 
+namespace deploy_standin_test {
+
 using namespace pipecc::test;
 using Catch::Contains;
 using nlohmann::json;
@@ -497,3 +499,5 @@ TEST_CASE("deploy vertex: an IR with a PlatformSpec is refused before any reques
     CHECK(wrong.exit_code == 2);
     CHECK_THAT(wrong.err, Contains("pipecc deploy vertex does not deploy to kfp@2.17; it takes vertex"));
 }
+
+}  // namespace deploy_standin_test

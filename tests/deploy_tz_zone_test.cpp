@@ -14,6 +14,8 @@
 #include "pipecc/error.hpp"
 #include "tools/subprocess.hpp"
 
+namespace deploy_tz_zone_test {
+
 using namespace pipecc::deploy;
 using Catch::Contains;
 
@@ -147,3 +149,5 @@ TEST_CASE("deploy: offsets read as UTC+hh:mm in messages", "[deploy][cron]") {
     CHECK(utc_offset_text(5 * 3600 + 45 * 60) == "UTC+05:45");
     CHECK(utc_offset_text(0) == "UTC+00:00");
 }
+
+}  // namespace deploy_tz_zone_test

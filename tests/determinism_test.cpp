@@ -18,6 +18,8 @@
 
 #include "tools/subprocess.hpp"
 
+namespace determinism_test {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -140,3 +142,5 @@ TEST_CASE("determinism: faketime really moves the clock of the programs it runs"
         CHECK(r.out == std::string(clock.faketime).substr(0, 10) + "\n");
     }
 }
+
+}  // namespace determinism_test

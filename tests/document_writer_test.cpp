@@ -24,6 +24,8 @@
 
 #include "pipecc/emit/document.hpp"
 
+namespace document_writer_test {
+
 namespace {
 
 using pipecc::doc::Format;
@@ -818,3 +820,5 @@ sys.exit(0 if ok else 1)
     CHECK(run("/usr/bin/python3 " + (dir.path() / "check.py").string() + " " + dir.path().string()) ==
           0);
 }
+
+}  // namespace document_writer_test

@@ -7,6 +7,8 @@
 #include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
+namespace engine_profile_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -285,3 +287,5 @@ TEST_CASE("engines: the examples on vertex and kfp@2.16", "[engine][examples]") 
     CHECK(old.exit_code == 1);
     CHECK_THAT(old.err, Contains("kfp@2.16 does not fill run::created_at()") && Contains("KFP 2.17"));
 }
+
+}  // namespace engine_profile_test

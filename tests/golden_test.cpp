@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+namespace golden_test {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -92,3 +94,5 @@ TEST_CASE("examples match their goldens", "[golden]") {
         }
     }
 }
+
+}  // namespace golden_test

@@ -11,6 +11,8 @@
 #include "pipecc/graph/passes.hpp"
 #include "test_support.hpp"
 
+namespace graph_checks_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -939,3 +941,5 @@ TEST_CASE("parse_quantity takes the forms Kubernetes takes", "[checks][settings]
     REQUIRE(parse_quantity("100e-3"));
     CHECK(*parse_quantity("100e-3") == Approx(0.1));
 }
+
+}  // namespace graph_checks_test

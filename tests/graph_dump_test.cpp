@@ -7,7 +7,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::graph_dump_test {
 namespace {
 
 std::string dump_of(const Pipeline& p) {
@@ -60,4 +60,4 @@ TEST_CASE("dump: a task's pod settings, retries and hooks", "[dump]") {
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::graph_dump_test

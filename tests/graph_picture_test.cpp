@@ -15,6 +15,8 @@
 #error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
 #endif
 
+namespace graph_picture_test {
+
 using namespace pipecc::picture;
 using Catch::Contains;
 
@@ -389,3 +391,5 @@ spec:
     ir.replace(at, cel.size(), "condition: \"" + cel.substr(11) + " && inputs.parameter_values['" + huge + "'] == 1\"");
     CHECK_THAT(to_dot(picture_from_text("hostile.kfp.yaml", ir)), Contains("if side == 'heads' && "));
 }
+
+}  // namespace graph_picture_test

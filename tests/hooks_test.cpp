@@ -13,6 +13,8 @@
 #include "test_support.hpp"
 #include "tools/argo_expr_eval.hpp"
 
+namespace hooks_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -431,3 +433,5 @@ TEST_CASE("hooks on KFP: the status selector maps each final state", "[hooks][kf
         CHECK(*results[i].out == states[i].second);
     }
 }
+
+}  // namespace hooks_test

@@ -23,6 +23,8 @@
 #include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
+namespace hostile_input_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using test::component;
@@ -673,3 +675,5 @@ TEST_CASE("hostile pipelines: text engines would misread or writers cannot write
         CHECK_THAT(message_of(p), Contains("accelerator type"));
     }
 }
+
+}  // namespace hostile_input_test

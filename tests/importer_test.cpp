@@ -4,7 +4,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::importer_test {
 namespace {
 
 Component trainer() { return component("train").input<Dataset>("dataset").output<Model>("model"); }
@@ -119,4 +119,4 @@ TEST_CASE("the pipeline root is IR's defaultPipelineRoot and Argo's artifact rep
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::importer_test

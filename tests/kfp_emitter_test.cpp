@@ -9,6 +9,8 @@
 
 #include "test_support.hpp"
 
+namespace kfp_emitter_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using test::component;
@@ -622,3 +624,5 @@ TEST_CASE("kfp: a parameter and a task output with the same channel name stay di
         CHECK(from_task == 1);
     }
 }
+
+}  // namespace kfp_emitter_test

@@ -7,7 +7,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::kfp_parity_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -907,4 +907,4 @@ TEST_CASE("kfp parity: artifacts collected from a loop inside a loop, and out of
     check_parity(p, "collected_artifacts.yaml");
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::kfp_parity_test

@@ -10,6 +10,8 @@
 
 #include "pipecc/graph/large_array.hpp"
 
+namespace large_array_test {
+
 using pipecc::graph::LargeArrayAllocator;
 
 TEST_CASE("a vector on LargeArrayAllocator keeps its elements through growth past 4 MiB, copies and moves",
@@ -35,3 +37,5 @@ TEST_CASE("LargeArrayAllocator refuses sizes that overflow", "[large_array]") {
     LargeArrayAllocator<std::uint64_t> alloc;
     CHECK_THROWS_AS(alloc.allocate(SIZE_MAX / 4), std::bad_array_new_length);
 }
+
+}  // namespace large_array_test

@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::loops_test {
 namespace {
 
 using nlohmann::json;
@@ -364,4 +364,4 @@ TEST_CASE("a loop iterates a List field of an outer loop's item", "[loops]") {
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::loops_test

@@ -10,6 +10,8 @@
 
 #include "pipecc/graph/name_order.hpp"
 
+namespace name_order_test {
+
 using pipecc::graph::name_ranks;
 using pipecc::graph::sorted_by_name;
 
@@ -58,3 +60,5 @@ TEST_CASE("sorted_by_name of no names is empty", "[name_order]") {
     CHECK(sorted_by_name({}).empty());
     CHECK(name_ranks({}).empty());
 }
+
+}  // namespace name_order_test

@@ -6,7 +6,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::nested_pipelines_test {
 namespace {
 
 Component extract() { return component("extract").input<String>("day").output<String>("table"); }
@@ -283,4 +283,4 @@ TEST_CASE("the graph dump shows nested pipelines, outputs and loops", "[nested][
     CHECK_THAT(out.str(), Catch::Contains("for each of"));
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::nested_pipelines_test

@@ -8,6 +8,8 @@
 
 #include "pipecc/pipecc.hpp"
 
+namespace pipeline_main_test {
+
 using namespace pipecc;
 namespace fs = std::filesystem;
 
@@ -127,3 +129,5 @@ TEST_CASE("an Argo workflow over 1 MB is written with a warning that says how to
     CHECK_THAT(r.err, Catch::Contains("share one template"));
     CHECK(run_program({"--target", "argo"}, small).err.empty());
 }
+
+}  // namespace pipeline_main_test

@@ -9,6 +9,8 @@
 
 #include "test_support.hpp"
 
+namespace pod_settings_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using test::argo_wf;
@@ -287,3 +289,5 @@ TEST_CASE("pod settings: what Kubernetes would refuse is a compile error naming 
         }
     }
 }
+
+}  // namespace pod_settings_test

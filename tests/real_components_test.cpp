@@ -16,6 +16,8 @@
 #include "one_task_pipeline.hpp"
 #include "test_support.hpp"
 
+namespace real_components_test {
+
 namespace fs = std::filesystem;
 using namespace pipecc;
 using Catch::Contains;
@@ -150,3 +152,5 @@ TEST_CASE("every real KFP component file loads and compiles to both targets, or 
     CHECK(compiled + refused == static_cast<int>(files.size()));
     WARN("real components: " << compiled << " compiled, " << refused << " refused as listed");
 }
+
+}  // namespace real_components_test

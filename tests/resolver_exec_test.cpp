@@ -17,6 +17,8 @@
 #include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
+namespace resolver_exec_test {
+
 using namespace pipecc;
 using Catch::Contains;
 
@@ -457,3 +459,5 @@ TEST_CASE("resolver step: a zone the image has no file for fails the step, namin
         CHECK(run.outputs.at("value-0") == "20240331 16");
     }
 }
+
+}  // namespace resolver_exec_test

@@ -11,6 +11,8 @@
 #include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
+namespace run_values_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -391,3 +393,5 @@ TEST_CASE("run values: formatted times on Argo are expressions from 3.2.4; befor
     // UTC creation times need no expression even on old Argo.
     CHECK(argo_arg_value(with_arg(t.format("%H")), Engine::kfp_v1()) == "{{workflow.creationTimestamp.H}}");
 }
+
+}  // namespace run_values_test

@@ -10,6 +10,8 @@
 #include "pipecc/graph/time_format.hpp"
 #include "test_support.hpp"
 
+namespace schedule_test {
+
 using namespace pipecc;
 using Catch::Contains;
 using Catch::StartsWith;
@@ -259,3 +261,5 @@ TEST_CASE("schedule on KFP: JSON output refuses a schedule it cannot hold", "[sc
     // Argo's CronWorkflow holds it in JSON too.
     CHECK_THAT(compile(p, {.engine = Engine::argo(), .format = Format::Json}), Contains("\"0 6 * * *\""));
 }
+
+}  // namespace schedule_test

@@ -9,6 +9,8 @@
 
 #include "pipecc/graph/unique_names.hpp"
 
+namespace unique_names_test {
+
 using pipecc::graph::UniqueNames;
 
 TEST_CASE("UniqueNames numbers repeated claims from 2", "[unique_names]") {
@@ -65,3 +67,5 @@ TEST_CASE("UniqueNames never hands out a name twice, in any mix of claims and ta
         for (const auto& n : handed_out) CHECK(names.taken(n));
     }
 }
+
+}  // namespace unique_names_test

@@ -4,7 +4,7 @@
 
 #include "test_support.hpp"
 
-namespace pipecc::test {
+namespace pipecc::test::upstream_failure_test {
 
 TEST_CASE("KFP: a task ignoring upstream failures triggers when all upstream tasks completed", "[upstream]") {
     Pipeline p("p");
@@ -75,4 +75,4 @@ TEST_CASE("ignore_upstream_failure errors", "[upstream][errors]") {
     }
 }
 
-}  // namespace pipecc::test
+}  // namespace pipecc::test::upstream_failure_test

@@ -14,6 +14,8 @@
 #error "PIPECC_CLI must name the pipecc tool (tests/CMakeLists.txt defines it)"
 #endif
 
+namespace validate_command_test {
+
 namespace fs = std::filesystem;
 using Catch::Contains;
 using pipecc::validate::ArgoSchema;
@@ -327,3 +329,5 @@ TEST_CASE("validate --engine: what the engine refuses in a file that passes the 
     CHECK(cron.code == 1);
     CHECK_THAT(cron.out, Contains("KFP 1.8 uploads only kind: Workflow, not CronWorkflow"));
 }
+
+}  // namespace validate_command_test

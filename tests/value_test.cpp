@@ -11,6 +11,8 @@
 
 #include "test_support.hpp"
 
+namespace value_test {
+
 using namespace pipecc;
 using graph::Type;
 using Kind = doc::Node::Kind;
@@ -414,3 +416,5 @@ TEST_CASE("a String input's default can be written as a string literal", "[value
     CHECK(c.spec()->inputs[0].default_value.has_value());
     CHECK(c.spec()->inputs[0].description.empty());
 }
+
+}  // namespace value_test

@@ -10,6 +10,8 @@
 // cost reports, and the images come from a private registry through an image pull secret. On KFP
 // these go into the kfp-kubernetes platform spec (the IR's second document); on Argo into each
 // task's pod.
+#include <chrono>
+
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;

@@ -48,7 +48,7 @@ Pipeline nested_pipeline() {
     Pipeline p("daily-training");
     const Pipeline prepare = prepare_features();
     auto day = run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d");
-    auto regions = p.param<List>("regions", Value<List>(nlohmann::json::array({"kanto", "kansai"})));
+    auto regions = p.param<List>("regions", Json::array({"kanto", "kansai"}));
     p.parallel_for<String>(regions, [&](const Value<String>& region) {
         auto features = p.add(prepare).arg("day", day).arg("region", region);
         p.add(train)

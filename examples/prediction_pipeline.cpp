@@ -7,6 +7,8 @@
 // digest or tag, never :latest. And the run's date and hour in Tokyo, taken from the run's
 // creation time when it runs (never the day this program compiled it), which replaces the
 // seed's hand-written "initialize" component that shifted UTC to JST.
+#include <chrono>
+
 #include <pipecc/pipecc.hpp>
 
 using namespace pipecc;

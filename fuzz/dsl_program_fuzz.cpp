@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <fuzzer/FuzzedDataProvider.h>
+#include <nlohmann/json.hpp>
 
 #include "pipecc/pipecc.hpp"
 #include "validate/validate.hpp"

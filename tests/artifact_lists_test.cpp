@@ -2,6 +2,7 @@
 // input or returned by a pipeline. KFP writes `isArtifactList` and `artifactSelectors`; Argo
 // cannot gather the artifacts of a loop's iterations, so there it is a compile error.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,40 @@ TEST_CASE("the document writers include no other layer", "[deps]") {
                                        "pipecc/pipecc.hpp", "pipecc/main.hpp"});
     INFO("emit/ is the bottom layer:\n" << Catch::Detail::stringify(bad));
     CHECK(bad.empty());
+}
+
+// Every user's pipeline parses these headers on each edit (issue 17): nlohmann/json alone took half
+// of that time. Third-party headers stay in src/, and so do the standard headers that a
+// declaration or a lighter type replaces (pipecc::Json, FunctionRef, a duration template, <iosfwd>).
+TEST_CASE("public headers include no third-party header and no heavy standard one", "[deps]") {
+    std::size_t files = 0;
+    const auto incs = includes_under({"include/pipecc"}, &files);
+    REQUIRE(files >= 20);
+    REQUIRE_FALSE(violations(incs, {"string"}).empty());  // the scanner sees standard headers too
+    const auto third_party = violations(incs, {"nlohmann/", "fmt/", "CLI/", "yaml-cpp/", "catch2/", "curl/"});
+    INFO("public headers must not include third-party headers:\n" << Catch::Detail::stringify(third_party));
+    CHECK(third_party.empty());
+    // The heavy standard headers count in what pipecc.hpp reaches, following its own includes.
+    std::set<std::string> reached{"include/pipecc/pipecc.hpp"};
+    std::vector<std::string> todo{"include/pipecc/pipecc.hpp"};
+    std::vector<std::string> heavy;
+    const std::set<std::string> heavy_names{"functional", "chrono",     "ostream",   "istream",
+                                            "iostream",   "sstream",    "fstream",   "map",
+                                            "regex",      "filesystem", "algorithm", "unordered_map"};
+    while (!todo.empty()) {
+        const std::string file = todo.back();
+        todo.pop_back();
+        for (const auto& inc : incs) {
+            if (inc.file != file) continue;
+            if (inc.target.rfind("pipecc/", 0) == 0 && reached.insert("include/" + inc.target).second) {
+                todo.push_back("include/" + inc.target);
+            }
+            if (heavy_names.count(inc.target)) heavy.push_back(inc.file + ":" + std::to_string(inc.line) + " -> <" + inc.target + ">");
+        }
+    }
+    REQUIRE(reached.size() >= 10);
+    INFO("pipecc.hpp must not reach heavy standard headers:\n" << Catch::Detail::stringify(heavy));
+    CHECK(heavy.empty());
 }
 
 }  // namespace dependency_direction_test

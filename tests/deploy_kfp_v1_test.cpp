@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tools/deploy_cli.hpp"
 #include "tools/deploy_standin.hpp"

@@ -1,6 +1,7 @@
 // The decisions that make `pipecc deploy kfp` idempotent: reuse or refuse a version name, and the
 // hand-over between recurring runs.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "deploy/kfp_deploy.hpp"
 #include "deploy/pipeline_file.hpp"

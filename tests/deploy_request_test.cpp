@@ -1,6 +1,7 @@
 // What `pipecc deploy` sends: typed parameters, YAML read as the servers read it, request bodies,
 // URLs, the dry-run printout, and redaction of secrets.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "deploy/http_client.hpp"
 #include "deploy/kfp_client.hpp"

@@ -1,7 +1,10 @@
 // Engine profiles: what each engine, at each version, accepts and resolves, and what pipecc
 // therefore refuses for it. Each rule cites the engine source it follows (tag and file); the
 // repositories are kubeflow/pipelines and argoproj/argo-workflows.
+#include <chrono>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
 #include "test_support.hpp"

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "pipecc/dsl/load_component.hpp"
 #include "test_support.hpp"

@@ -1,6 +1,7 @@
 // Importers and the pipeline root: bringing existing artifacts into a pipeline, and where a run's
 // artifacts go, on both targets.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 

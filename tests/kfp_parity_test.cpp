@@ -2,6 +2,9 @@
 // written compile to the same DAG structure as kfp's own golden IR in ../shared/reference/kfp-goldens.
 // Executors differ (kfp's are Python), so the comparison follows each task's componentRef to the
 // component's interface (inputs, outputs, nested DAG) and ignores component names and executors.
+#include <chrono>
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 

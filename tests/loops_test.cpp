@@ -2,6 +2,7 @@
 // KFP's parameterIterator sub-DAGs and Argo's withItems / withParam DAG templates, and the checks
 // around them.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 

@@ -1,6 +1,7 @@
 // Nested pipelines: a Pipeline run as a task of another, with inputs and outputs. KFP: a graph
 // component with dag.outputs; Argo: a DAG template with inputs and outputs. And the checks on them.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "pipecc/graph/passes.hpp"
 #include "pipecc/pipecc.hpp"
 

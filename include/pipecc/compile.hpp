@@ -1,7 +1,7 @@
 #pragma once
 /// The compiler driver: checks a pipeline's graph and renders it for one target.
 
-#include <ostream>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 

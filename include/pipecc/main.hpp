@@ -1,8 +1,6 @@
 #pragma once
 /// `PIPECC_MAIN`: makes a pipeline program its own compiler driver.
 
-#include <functional>
-
 #include "pipecc/dsl/pipeline.hpp"
 
 namespace pipecc {
@@ -16,7 +14,7 @@ namespace pipecc {
 /// @code
 /// int main(int argc, char** argv) { return pipecc::run_main(argc, argv, my_pipeline); }
 /// @endcode
-int run_main(int argc, char** argv, const std::function<Pipeline()>& factory);
+int run_main(int argc, char** argv, FunctionRef<Pipeline()> factory);
 
 }  // namespace pipecc
 

@@ -551,7 +551,7 @@ std::optional<doc::Node> parse_json(std::string_view text) {
     const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return std::nullopt;
     try {
-        return detail::to_node(j);
+        return Json(j).node();
     } catch (const Error&) {
         return std::nullopt;  // numbers out of range
     }

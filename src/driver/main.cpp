@@ -12,7 +12,7 @@
 
 namespace pipecc {
 
-int run_main(int argc, char** argv, const std::function<Pipeline()>& factory) {
+int run_main(int argc, char** argv, FunctionRef<Pipeline()> factory) {
     CLI::App app("Compiles this pipeline for the engine that will run it: Argo Workflows, Kubeflow Pipelines "
                  "(v1: Argo; v2: KFP IR) or Vertex AI Pipelines.");
     app.set_version_flag("--version", "pipecc " + std::string(version()));

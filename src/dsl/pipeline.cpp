@@ -20,6 +20,14 @@ struct PipelineState {
     std::uint32_t groups_declared = 0;
 };
 
+std::int64_t whole_seconds(long long count, long long seconds_per_count) {
+    long long seconds = 0;
+    if (__builtin_mul_overflow(count, seconds_per_count, &seconds)) {
+        throw Error("a duration of " + std::to_string(count) + " x " + std::to_string(seconds_per_count) +
+                    " s does not fit in 64-bit seconds");
+    }
+    return seconds;
+}
 
 }  // namespace detail
 
@@ -35,14 +43,14 @@ Settings& copy_for_change(std::shared_ptr<const Settings>& slot) {
 
 // Runs `body` with add() putting tasks into `group`, and restores the outer group after it, also
 // when it throws.
-void run_in_group(detail::PipelineState& s, graph::GroupId group, const std::function<void()>& body) {
+void run_in_group(detail::PipelineState& s, graph::GroupId group, FunctionRef<void()> body) {
     struct Restore {
         detail::PipelineState& s;
         graph::GroupId outer;
         ~Restore() { s.current_group = outer; }
     } restore{s, s.current_group};
     s.current_group = group;
-    if (body) body();
+    body();
 }
 
 graph::GroupId add_group(detail::PipelineState& s, graph::GroupKind kind, graph::GroupId parent, graph::ExprPtr condition) {
@@ -73,24 +81,18 @@ Task& Task::arg(const std::string& input, const std::string& text) { return arg(
 Task& Task::arg(const std::string& input, double number) { return arg(input, Value<Float>(number)); }
 Task& Task::arg(const std::string& input, bool flag) { return arg(input, Value<Bool>(flag)); }
 
-Task& Task::arg(const std::string& input, const nlohmann::json& literal) {
-    using K = nlohmann::json::value_t;
-    switch (literal.type()) {
-        case K::array: return arg(input, Value<List>(literal));
-        case K::object: return arg(input, Value<Struct>(literal));
-        case K::string: return arg(input, literal.get_ref<const std::string&>());
-        case K::boolean: return arg(input, literal.get<bool>());
-        case K::number_integer: return arg(input, literal.get<long long>());
-        case K::number_unsigned:
-            // nlohmann reads every non-negative integer of a parsed text as unsigned.
-            if (literal.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
-                return arg(input, literal.get<long long>());
-            }
-            break;
-        case K::number_float: return arg(input, literal.get<double>());
-        default: break;
+Task& Task::arg(const std::string& input, const Json& literal) {
+    const doc::Node& n = literal.node();
+    switch (n.kind()) {
+        case doc::Node::Kind::Seq: return arg(input, Value<List>(literal));
+        case doc::Node::Kind::Map: return arg(input, Value<Struct>(literal));
+        case doc::Node::Kind::String: return arg(input, n.as_string());
+        case doc::Node::Kind::Bool: return arg(input, n.as_bool());
+        case doc::Node::Kind::Int: return arg(input, static_cast<long long>(n.as_int()));
+        case doc::Node::Kind::Float: return arg(input, n.as_float());
+        case doc::Node::Kind::Null: break;
     }
-    throw Error("the JSON literal " + literal.dump() + " is not a List, Struct, String, Int, Float or Bool value",
+    throw Error("the JSON literal null is not a List, Struct, String, Int, Float or Bool value",
                 Where{.pipeline = state_->graph.name, .task = task().name, .input = input});
 }
 
@@ -189,9 +191,9 @@ Task& Task::image_pull_secret(std::string secret) {
     pod().image_pull_secrets.push_back(std::move(secret));
     return *this;
 }
-Task& Task::retry(std::int64_t max_retries, std::chrono::seconds backoff, double backoff_factor,
-                  std::chrono::seconds max_backoff) {
-    task().retry = graph::Retry{max_retries, backoff.count(), backoff_factor, max_backoff.count()};
+Task& Task::set_retry(std::int64_t max_retries, std::int64_t backoff_seconds, double backoff_factor,
+                      std::int64_t max_backoff_seconds) {
+    task().retry = graph::Retry{max_retries, backoff_seconds, backoff_factor, max_backoff_seconds};
     return *this;
 }
 Task& Task::ignore_upstream_failure() {
@@ -202,8 +204,8 @@ Task& Task::caching(bool enabled) {
     task().cache = enabled;
     return *this;
 }
-Task& Task::timeout(std::chrono::seconds limit) {
-    task().timeout_seconds = limit.count();
+Task& Task::set_timeout(std::int64_t seconds) {
+    task().timeout_seconds = seconds;
     return *this;
 }
 
@@ -299,14 +301,14 @@ Pipeline& Pipeline::schedule(std::string cron, std::string time_zone) {
     return *this;
 }
 
-Branches Pipeline::If(const Condition& condition, const std::function<void()>& body) {
+Branches Pipeline::If(const Condition& condition, FunctionRef<void()> body) {
     auto& s = *state_;
     const graph::GroupId group = add_group(s, graph::GroupKind::Condition, s.current_group, condition.expr());
     run_in_group(s, group, body);
     return Branches(state_, group, condition.expr());
 }
 
-Task Pipeline::add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann::json& metadata, bool reimport) {
+Task Pipeline::add_importer(graph::ExprPtr uri, graph::Type type, const Json& metadata, bool reimport) {
     if (!metadata.is_object()) {
         throw Error("an importer's metadata must be a JSON object", Where{.pipeline = state_->graph.name});
     }
@@ -314,11 +316,11 @@ Task Pipeline::add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann
     spec.name = "importer";
     spec.inputs.push_back({.name = "uri", .type = graph::Type::String});
     spec.outputs.push_back({.name = "artifact", .type = type});
-    spec.importer = graph::Importer{metadata.empty() ? doc::Node() : detail::to_node(metadata), reimport};
+    spec.importer = graph::Importer{metadata.node().empty() ? doc::Node() : metadata.node(), reimport};
     return add(Component(std::move(spec))).arg("uri", Value<String>(std::move(uri)));
 }
 
-Loop Pipeline::add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body) {
+Loop Pipeline::add_loop(graph::ExprPtr items, graph::Type item_type, FunctionRef<void(graph::ExprPtr)> body) {
     auto& s = *state_;
     const graph::GroupId group = add_group(s, graph::GroupKind::Loop, s.current_group, nullptr);
     s.graph.groups[group].items = std::move(items);
@@ -332,7 +334,7 @@ Loop& Loop::parallelism(std::int64_t n) {
     return *this;
 }
 
-graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void()>& body, const char* what) {
+graph::GroupId Branches::add_branch(graph::ExprPtr own, FunctionRef<void()> body, const char* what) {
     auto& s = *state_;
     if (closed_) throw Error(std::string(what) + " after Else: Else must be the last branch", Where{.pipeline = s.graph.name});
     if (branches_ == 0) {
@@ -362,12 +364,12 @@ graph::GroupId Branches::add_branch(graph::ExprPtr own, const std::function<void
     return group;
 }
 
-Branches& Branches::Elif(const Condition& condition, const std::function<void()>& body) {
+Branches& Branches::Elif(const Condition& condition, FunctionRef<void()> body) {
     add_branch(condition.expr(), body, "Elif");
     return *this;
 }
 
-void Branches::Else(const std::function<void()>& body) {
+void Branches::Else(FunctionRef<void()> body) {
     add_branch(nullptr, body, "Else");
     closed_ = true;
 }

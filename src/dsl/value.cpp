@@ -14,34 +14,45 @@ double finite(double v) {
     return v;
 }
 
-doc::Node to_node(const nlohmann::json& j) {
-    switch (j.type()) {
-        case nlohmann::json::value_t::null: return doc::Node();
-        case nlohmann::json::value_t::boolean: return doc::Node(j.get<bool>());
-        case nlohmann::json::value_t::number_integer: return doc::Node(j.get<long long>());
-        case nlohmann::json::value_t::number_unsigned: {
-            const auto u = j.get<unsigned long long>();
-            if (u > static_cast<unsigned long long>(INT64_MAX)) throw Error("integer literal is too large");
-            return doc::Node(static_cast<long long>(u));
-        }
-        case nlohmann::json::value_t::number_float: {
-            const double d = j.get<double>();
-            if (!std::isfinite(d)) throw Error("a literal number must be finite");
-            return doc::Node(d);
-        }
-        case nlohmann::json::value_t::string: return doc::Node(j.get<std::string>());
-        case nlohmann::json::value_t::array: {
-            doc::Node out = doc::Node::seq();
-            for (const auto& item : j) out.push(to_node(item));
-            return out;
-        }
-        case nlohmann::json::value_t::object: {
-            doc::Node out = doc::Node::map();
-            for (const auto& [key, item] : j.items()) out.set(key, to_node(item));
-            return out;
-        }
-        default: throw Error("binary values cannot be pipeline literals");
-    }
+namespace {
+// A zoned timestamp wraps its base time in a FormatTime without a format.
+graph::ExprPtr base_time(const graph::ExprPtr& e) {
+    auto* f = e->as<graph::node::FormatTime>();
+    return f ? f->time : e;
+}
+std::string zone_of(const graph::ExprPtr& e) {
+    auto* f = e->as<graph::node::FormatTime>();
+    return f ? f->zone : std::string();
+}
+}  // namespace
+
+graph::ExprPtr zoned_expr(const graph::ExprPtr& time, std::string zone) {
+    return graph::make_expr(graph::Type::Timestamp, graph::node::FormatTime{base_time(time), {}, std::move(zone)});
+}
+
+graph::ExprPtr formatted_expr(const graph::ExprPtr& time, std::string strftime) {
+    return graph::make_expr(graph::Type::String,
+                            graph::node::FormatTime{base_time(time), std::move(strftime), zone_of(time)});
+}
+
+graph::ExprPtr field_expr(graph::ExprPtr value, std::string name, graph::Type type) {
+    return graph::make_expr(type, graph::node::Field{std::move(value), std::move(name)});
+}
+
+graph::ExprPtr concat_expr(std::vector<graph::ExprPtr> parts) {
+    return graph::make_expr(graph::Type::String, graph::node::Concat{std::move(parts)});
+}
+
+graph::ExprPtr to_string_expr(graph::ExprPtr value) {
+    return graph::make_expr(graph::Type::String, graph::node::ToString{std::move(value)});
+}
+
+graph::ExprPtr collected_expr(graph::ExprPtr value, graph::Type type) {
+    return graph::make_expr(type, graph::node::Collected{std::move(value)});
+}
+
+graph::ExprPtr one_of_expr(std::vector<graph::ExprPtr> values, graph::Type type) {
+    return graph::make_expr(type, graph::node::OneOf{std::move(values)});
 }
 
 }  // namespace detail

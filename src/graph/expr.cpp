@@ -5,6 +5,10 @@
 
 namespace pipecc::graph {
 
+// Out of line, so that the files of pipeline programs, which include this header, never
+// instantiate the expression variant's constructors and destructor.
+ExprPtr make_expr(Type type, Expr::Node node) { return std::make_shared<const Expr>(Expr{type, std::move(node)}); }
+
 std::string_view type_name(Type t) {
     if (is_list(t)) {
         switch (element_type(t)) {

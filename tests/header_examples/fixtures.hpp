@@ -8,6 +8,7 @@
 // Add a name here only for something a reader of the block would already have; a variable that
 // the example itself sets belongs in the block.
 
+#include <chrono>    // for the retry and timeout blocks
 #include <iostream>  // for the blocks that print with std::cout or std::cerr
 #include <string>
 

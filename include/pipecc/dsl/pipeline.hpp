@@ -1,18 +1,18 @@
 #pragma once
 /// `Pipeline` and `Task`: the graph a user builds, and cheap handles to its tasks.
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
-#include <ostream>
+#include <iosfwd>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "pipecc/dsl/component.hpp"
 #include "pipecc/dsl/condition.hpp"
+#include "pipecc/dsl/function_ref.hpp"
+#include "pipecc/dsl/json.hpp"
 #include "pipecc/dsl/value.hpp"
 #include "pipecc/graph/graph.hpp"
 
@@ -38,6 +38,22 @@ concept ReturnsValue = std::invocable<F&, Args...> &&
 template <class F>
 concept ReturnsParameter =
     ReturnsValue<F> && !graph::is_artifact(value_type_t<std::invoke_result_t<F&>>::type);
+
+/// A std::chrono::duration, recognised by its shape so that this header need not include <chrono>.
+template <class D>
+concept Duration = requires(const D& d) {
+    { d.count() } -> std::integral;
+    { D::period::num } -> std::convertible_to<long long>;
+    { D::period::den } -> std::convertible_to<long long>;
+};
+/// `count * seconds_per_count`, or an Error if that overflows 64 bits.
+std::int64_t whole_seconds(long long count, long long seconds_per_count);
+template <Duration D>
+std::int64_t seconds_of(D d) {
+    static_assert(D::period::den == 1,
+                  "pipecc: retry and timeout take whole seconds or longer (std::chrono::seconds, minutes, hours)");
+    return whole_seconds(static_cast<long long>(d.count()), static_cast<long long>(D::period::num));
+}
 }  // namespace detail
 class Branches;
 class Loop;
@@ -70,12 +86,17 @@ public:
     Task& arg(const std::string& input, double number);
     Task& arg(const std::string& input, bool flag);
     /// A JSON literal: an array feeds a List input, an object a Struct one, and a string, number
-    /// or boolean as above, so a grid built with nlohmann::json needs no `Value<List>(…)`.
+    /// or boolean as above, so a grid needs no `Value<List>(…)`. An nlohmann::json converts.
     ///
     /// @code
-    /// p.add(sweep).arg("configs", nlohmann::json::array({{{"lr", 0.1}}, {{"lr", 0.01}}}));
+    /// p.add(sweep).arg("configs", Json::array({{{"lr", 0.1}}, {{"lr", 0.01}}}));
     /// @endcode
-    Task& arg(const std::string& input, const nlohmann::json& literal);
+    Task& arg(const std::string& input, const Json& literal);
+    /// The same for an nlohmann::json, for programs that include it.
+    template <detail::NlohmannJson J>
+    Task& arg(const std::string& input, const J& literal) {
+        return arg(input, Json(literal));
+    }
 
     /// The task's output `name`, of type T (checked against the component).
     template <TypeTag T>
@@ -146,9 +167,22 @@ public:
     /// Pulls the task's image with the registry credentials in secret `secret`. (Argo sets pull
     /// secrets for the whole workflow, so there every pod gets it.)
     Task& image_pull_secret(std::string secret);
-    /// Retries a failed task up to `max_retries` times with exponential backoff.
-    Task& retry(std::int64_t max_retries, std::chrono::seconds backoff = std::chrono::seconds(0),
-                double backoff_factor = 2.0, std::chrono::seconds max_backoff = std::chrono::seconds(3600));
+    /// Retries a failed task up to `max_retries` times with exponential backoff: the first retry
+    /// after `backoff` (a std::chrono duration of whole seconds or longer), each next one
+    /// `backoff_factor` times later, none later than `max_backoff` (default one hour).
+    ///
+    /// @code
+    /// task.retry(3, std::chrono::seconds(30), 2.0, std::chrono::minutes(10));
+    /// @endcode
+    Task& retry(std::int64_t max_retries) { return set_retry(max_retries, 0, 2.0, 3600); }
+    template <detail::Duration Backoff>
+    Task& retry(std::int64_t max_retries, Backoff backoff, double backoff_factor = 2.0) {
+        return set_retry(max_retries, detail::seconds_of(backoff), backoff_factor, 3600);
+    }
+    template <detail::Duration Backoff, detail::Duration MaxBackoff>
+    Task& retry(std::int64_t max_retries, Backoff backoff, double backoff_factor, MaxBackoff max_backoff) {
+        return set_retry(max_retries, detail::seconds_of(backoff), backoff_factor, detail::seconds_of(max_backoff));
+    }
     /// Runs this task once the tasks it waits for have finished, even if some of them failed:
     /// a clean-up or report step. Inputs it reads from those tasks need a default (used when
     /// the task failed to write them). KFP: triggerPolicy ALL_UPSTREAM_TASKS_COMPLETED; Argo:
@@ -161,8 +195,14 @@ public:
     Task& ignore_upstream_failure();
     /// Turns result caching on (the default) or off.
     Task& caching(bool enabled);
-    /// Fails the task if it runs longer than this.
-    Task& timeout(std::chrono::seconds limit);
+    /// Fails the task if it runs longer than `limit` (a std::chrono duration of whole seconds or
+    /// longer).
+    ///
+    /// @code
+    /// task.timeout(std::chrono::hours(12));
+    /// @endcode
+    template <detail::Duration Limit>
+    Task& timeout(Limit limit) { return set_timeout(detail::seconds_of(limit)); }
 
     /// The task's name as given (checks later turn it into a DNS-1123 name).
     const std::string& name() const;
@@ -172,6 +212,9 @@ private:
     friend class Pipeline;
     Task(std::shared_ptr<detail::PipelineState> state, graph::TaskId id) : state_(std::move(state)), id_(id) {}
     Task& bind(const std::string& input, graph::ExprPtr value);
+    Task& set_retry(std::int64_t max_retries, std::int64_t backoff_seconds, double backoff_factor,
+                    std::int64_t max_backoff_seconds);
+    Task& set_timeout(std::int64_t seconds);
     graph::ExprPtr output_expr(const std::string& name, graph::Type type) const;
     void add_after(const Task& other);
     graph::Task& task() const;
@@ -255,8 +298,7 @@ public:
     /// @endcode
     template <TypeTag T>
         requires(graph::is_artifact(T::type))
-    Task importer(const Value<String>& uri, const nlohmann::json& metadata = nlohmann::json::object(),
-                  bool reimport = false) {
+    Task importer(const Value<String>& uri, const Json& metadata = Json::object(), bool reimport = false) {
         return add_importer(uri.expr(), T::type, metadata, reimport);
     }
 
@@ -282,7 +324,7 @@ public:
     ///  .Elif(coin == "tails", [&] { p.add(retry_flip); })
     ///  .Else([&] { p.add(report_edge); });
     /// @endcode
-    Branches If(const Condition& condition, const std::function<void()>& body);
+    Branches If(const Condition& condition, FunctionRef<void()> body);
 
     /// An If whose branches each return a value: `Else` ends the chain and gives the value of
     /// whichever branch ran (`one_of` of the branches' values), so nothing made inside a branch
@@ -309,7 +351,7 @@ public:
     /// @endcode
     template <TypeTag T>
         requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
-    Loop parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body);
+    Loop parallel_for(const Value<List>& items, FunctionRef<void(const Value<T>&)> body);
 
     /// Runs the tasks that `body` adds once per artifact of `items` (a task's or nested
     /// pipeline's list of artifacts), in parallel. KFP only: an `artifactIterator`.
@@ -319,7 +361,7 @@ public:
     /// p.parallel_for<Dataset>(datasets, [&](const Value<Dataset>& d) { p.add(show).arg("data", d); });
     /// @endcode
     template <ArtifactTag T>
-    Loop parallel_for(const Value<ArtifactList<T>>& items, const std::function<void(const Value<T>&)>& body);
+    Loop parallel_for(const Value<ArtifactList<T>>& items, FunctionRef<void(const Value<T>&)> body);
 
     /// A ParallelFor whose body returns a value: `collected()` on the result gathers that value
     /// from every iteration, in item order, for the tasks after the loop (fan-in).
@@ -364,8 +406,8 @@ public:
 private:
     friend class Branches;
     Pipeline& add_output(std::string name, graph::ExprPtr value);
-    Task add_importer(graph::ExprPtr uri, graph::Type type, const nlohmann::json& metadata, bool reimport);
-    Loop add_loop(graph::ExprPtr items, graph::Type item_type, const std::function<void(graph::ExprPtr)>& body);
+    Task add_importer(graph::ExprPtr uri, graph::Type type, const Json& metadata, bool reimport);
+    Loop add_loop(graph::ExprPtr items, graph::Type item_type, FunctionRef<void(graph::ExprPtr)> body);
     Task add_task(const Component& component, std::string name, graph::Hook hook);
     graph::ExprPtr add_param(graph::Port port);
     doc::Node param_default(const graph::ExprPtr& e, const std::string& name) const;
@@ -383,15 +425,15 @@ private:
 class Branches {
 public:
     /// A branch that runs when `condition` holds and no earlier branch did.
-    Branches& Elif(const Condition& condition, const std::function<void()>& body);
+    Branches& Elif(const Condition& condition, FunctionRef<void()> body);
     /// The branch that runs when no earlier branch did. It ends the chain.
-    void Else(const std::function<void()>& body);
+    void Else(FunctionRef<void()> body);
 
 private:
     friend class Pipeline;
     Branches(std::shared_ptr<detail::PipelineState> state, graph::GroupId first, graph::ExprPtr condition)
         : state_(std::move(state)), first_(first), earlier_{std::move(condition)} {}
-    graph::GroupId add_branch(graph::ExprPtr own, const std::function<void()>& body, const char* what);
+    graph::GroupId add_branch(graph::ExprPtr own, FunctionRef<void()> body, const char* what);
 
     std::shared_ptr<detail::PipelineState> state_;
     graph::GroupId first_;                  // the If's group
@@ -422,7 +464,7 @@ public:
         requires std::same_as<std::invoke_result_t<F&>, Value<T>>
     Value<T> Else(F&& body) {
         branches_.Else([&] { values_.push_back(body().expr()); });
-        return Value<T>(graph::make_expr(T::type, graph::node::OneOf{values_}));
+        return Value<T>(detail::one_of_expr(values_, T::type));
     }
 
 private:
@@ -491,19 +533,19 @@ ValueLoop<detail::value_type_t<std::invoke_result_t<F&, const Value<T>&>>> Pipel
     const Value<List>& items, F&& body) {
     using U = detail::value_type_t<std::invoke_result_t<F&, const Value<T>&>>;
     std::optional<Value<U>> value;  // the body runs exactly once, while the loop is built
-    Loop loop = parallel_for<T>(items, std::function<void(const Value<T>&)>(
+    Loop loop = parallel_for<T>(items, FunctionRef<void(const Value<T>&)>(
                                            [&](const Value<T>& item) { value.emplace(body(item)); }));
     return ValueLoop<U>(std::move(loop), std::move(*value));
 }
 
 template <TypeTag T>
     requires(!graph::is_artifact(T::type) && T::type != graph::Type::Timestamp)
-Loop Pipeline::parallel_for(const Value<List>& items, const std::function<void(const Value<T>&)>& body) {
+Loop Pipeline::parallel_for(const Value<List>& items, FunctionRef<void(const Value<T>&)> body) {
     return add_loop(items.expr(), T::type, [&](graph::ExprPtr item) { body(Value<T>(std::move(item))); });
 }
 
 template <ArtifactTag T>
-Loop Pipeline::parallel_for(const Value<ArtifactList<T>>& items, const std::function<void(const Value<T>&)>& body) {
+Loop Pipeline::parallel_for(const Value<ArtifactList<T>>& items, FunctionRef<void(const Value<T>&)> body) {
     return add_loop(items.expr(), T::type, [&](graph::ExprPtr item) { body(Value<T>(std::move(item))); });
 }
 

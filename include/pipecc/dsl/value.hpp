@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "pipecc/dsl/json.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/expr.hpp"
 
@@ -53,8 +53,15 @@ namespace detail {
 graph::ExprPtr literal(doc::Node value, graph::Type type);
 /// `v`, or an Error if it is NaN or infinite (neither JSON nor the engines have them).
 double finite(double v);
-/// Converts JSON to a document node, rejecting non-finite numbers.
-doc::Node to_node(const nlohmann::json& j);
+// The expression nodes that the templates below make are built out of line: a pipeline
+// program's file then never instantiates the expression variant, which was most of its compile.
+graph::ExprPtr zoned_expr(const graph::ExprPtr& time, std::string zone);
+graph::ExprPtr formatted_expr(const graph::ExprPtr& time, std::string strftime);
+graph::ExprPtr field_expr(graph::ExprPtr value, std::string name, graph::Type type);
+graph::ExprPtr concat_expr(std::vector<graph::ExprPtr> parts);
+graph::ExprPtr to_string_expr(graph::ExprPtr value);
+graph::ExprPtr collected_expr(graph::ExprPtr value, graph::Type type);
+graph::ExprPtr one_of_expr(std::vector<graph::ExprPtr> values, graph::Type type);
 }  // namespace detail
 
 /// A typed value that exists when the pipeline runs: a literal, a pipeline parameter, a task
@@ -96,8 +103,12 @@ public:
         requires std::same_as<T, Bool>
     Value(B v) : expr_(detail::literal(doc::Node(v), T::type)) {}
     /// A List from a JSON array, or a Struct from a JSON object.
-    Value(const nlohmann::json& j) requires(std::same_as<T, List> || std::same_as<T, Struct>)
+    Value(const Json& j) requires(std::same_as<T, List> || std::same_as<T, Struct>)
         : expr_(detail::literal(checked_json(j), T::type)) {}
+    /// The same from an nlohmann::json, for programs that include it.
+    template <detail::NlohmannJson J>
+        requires(std::same_as<T, List> || std::same_as<T, Struct>)
+    Value(const J& j) : Value(Json(j)) {}
 
     /// The expression tree.
     const graph::ExprPtr& expr() const { return expr_; }
@@ -109,8 +120,7 @@ public:
     /// Value<String> day = run::created_at().in_zone("Asia/Tokyo").format("%Y%m%d");
     /// @endcode
     Value in_zone(std::string zone) const requires std::same_as<T, Timestamp> {
-        return Value(graph::make_expr(graph::Type::Timestamp,
-                                      graph::node::FormatTime{base_time(), {}, std::move(zone)}));
+        return Value(detail::zoned_expr(expr_, std::move(zone)));
     }
 
     /// This point in time as text, formatted with strftime directives at run time (in UTC unless
@@ -121,8 +131,7 @@ public:
     /// @endcode
     Value<String> format(std::string strftime) const requires std::same_as<T, Timestamp> {
         if (strftime.empty()) throw Error("format() needs a strftime format such as \"%Y%m%d\"");
-        return Value<String>(graph::make_expr(
-            graph::Type::String, graph::node::FormatTime{base_time(), std::move(strftime), zone()}));
+        return Value<String>(detail::formatted_expr(expr_, std::move(strftime)));
     }
 
     /// Field `name` of this Struct, as a `U`: e.g. of a ParallelFor item over a list of objects.
@@ -134,7 +143,7 @@ public:
     /// @endcode
     template <TypeTag U>
     Value<U> field(std::string name) const requires std::same_as<T, Struct> {
-        return Value<U>(graph::make_expr(U::type, graph::node::Field{expr_, std::move(name)}));
+        return Value<U>(detail::field_expr(expr_, std::move(name), U::type));
     }
 
 private:
@@ -148,23 +157,13 @@ private:
         return static_cast<long long>(v);
     }
 
-    // A zoned timestamp wraps its base time in a FormatTime without a format.
-    graph::ExprPtr base_time() const {
-        auto* f = expr_->template as<graph::node::FormatTime>();
-        return f ? f->time : expr_;
-    }
-    std::string zone() const {
-        auto* f = expr_->template as<graph::node::FormatTime>();
-        return f ? f->zone : std::string();
-    }
-
-    static doc::Node checked_json(const nlohmann::json& j) {
+    static doc::Node checked_json(const Json& j) {
         const bool ok = std::same_as<T, List> ? j.is_array() : j.is_object();
         if (!ok) {
             throw Error(std::same_as<T, List> ? "a List literal must be a JSON array"
                                               : "a Struct literal must be a JSON object");
         }
-        return detail::to_node(j);
+        return j.node();
     }
 
     graph::ExprPtr expr_;
@@ -194,7 +193,7 @@ Value<String> concat(const Parts&... parts) {
     std::vector<graph::ExprPtr> exprs;
     exprs.reserve(sizeof...(parts));
     (exprs.push_back(Value<String>(parts).expr()), ...);
-    return Value<String>(graph::make_expr(graph::Type::String, graph::node::Concat{std::move(exprs)}));
+    return Value<String>(detail::concat_expr(std::move(exprs)));
 }
 
 /// The text form of an Int, Float or Bool value, resolved at run time.
@@ -205,7 +204,7 @@ Value<String> concat(const Parts&... parts) {
 template <TypeTag T>
     requires(std::same_as<T, Int> || std::same_as<T, Float> || std::same_as<T, Bool>)
 Value<String> to_string(const Value<T>& v) {
-    return Value<String>(graph::make_expr(graph::Type::String, graph::node::ToString{v.expr()}));
+    return Value<String>(detail::to_string_expr(v.expr()));
 }
 
 /// The values `value`, an output of a task inside a ParallelFor, took in each iteration, as one
@@ -217,7 +216,7 @@ Value<String> to_string(const Value<T>& v) {
 template <TypeTag T>
     requires(!graph::is_artifact(T::type))
 Value<List> collected(const Value<T>& value) {
-    return Value<List>(graph::make_expr(graph::Type::List, graph::node::Collected{value.expr()}));
+    return Value<List>(detail::collected_expr(value.expr(), graph::Type::List));
 }
 
 /// The artifacts `value`, an artifact output of a task inside a ParallelFor, made in each
@@ -229,8 +228,7 @@ Value<List> collected(const Value<T>& value) {
 /// @endcode
 template <ArtifactTag T>
 Value<ArtifactList<T>> collected(const Value<T>& value) {
-    return Value<ArtifactList<T>>(
-        graph::make_expr(graph::list_of(T::type), graph::node::Collected{value.expr()}));
+    return Value<ArtifactList<T>>(detail::collected_expr(value.expr(), graph::list_of(T::type)));
 }
 
 /// The output of whichever branch of an If/Elif/Else ran: one value per branch, in branch
@@ -246,7 +244,7 @@ Value<ArtifactList<T>> collected(const Value<T>& value) {
 template <TypeTag T, class... More>
     requires(!graph::is_artifact(T::type) && (std::same_as<More, Value<T>> && ...) && sizeof...(More) >= 1)
 Value<T> one_of(const Value<T>& first, const More&... more) {
-    return Value<T>(graph::make_expr(T::type, graph::node::OneOf{{first.expr(), more.expr()...}}));
+    return Value<T>(detail::one_of_expr({first.expr(), more.expr()...}, T::type));
 }
 
 /// Component placeholder: the value of the component's input `name`, for its command or args.

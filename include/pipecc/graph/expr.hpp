@@ -150,9 +150,7 @@ struct Expr {
 /// @code
 /// ExprPtr e = make_expr(Type::String, node::InputValue{"message"});
 /// @endcode
-inline ExprPtr make_expr(Type type, Expr::Node node) {
-    return std::make_shared<const Expr>(Expr{type, std::move(node)});
-}
+ExprPtr make_expr(Type type, Expr::Node node);
 
 /// Calls `fn(const Expr&)` on each expression directly below `e`.
 template <class Fn>

@@ -1,7 +1,7 @@
 #pragma once
 /// The ordered checks that every graph passes before any backend sees it.
 
-#include <ostream>
+#include <iosfwd>
 #include <string_view>
 #include <vector>
 

@@ -35,7 +35,7 @@ Json& Json::set(std::string key, Json value) {
 }
 
 void Json::int_out_of_range(unsigned long long value) {
-    throw Error("integer literal " + std::to_string(value) + " is too large for a JSON integer (64-bit signed)");
+    throw Error("integer literal " + std::to_string(value) + " is too large for a 64-bit signed integer");
 }
 
 void Json::not_a_literal(const std::string& what) {

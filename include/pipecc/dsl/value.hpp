@@ -2,7 +2,6 @@
 /// `Value<T>`: a typed, immutable handle to an expression that an engine resolves at run time.
 
 #include <concepts>
-#include <limits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -93,7 +92,7 @@ public:
         : expr_(detail::literal(doc::Node(s), T::type)) {}
     template <std::integral I>
         requires(std::same_as<T, Int> && !std::same_as<I, bool>)
-    Value(I v) : expr_(detail::literal(doc::Node(checked_int(v)), T::type)) {}
+    Value(I v) : expr_(detail::literal(Json(v).node(), T::type)) {}
     Value(std::nullptr_t) = delete;
     template <class N>
         requires(std::same_as<T, Float> && (std::floating_point<N> ||
@@ -147,16 +146,6 @@ public:
     }
 
 private:
-    template <std::integral I>
-    static long long checked_int(I v) {
-        if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(long long)) {
-            if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
-                throw Error("integer literal " + std::to_string(v) + " is too large for Int (64-bit signed)");
-            }
-        }
-        return static_cast<long long>(v);
-    }
-
     static doc::Node checked_json(const Json& j) {
         const bool ok = std::same_as<T, List> ? j.is_array() : j.is_object();
         if (!ok) {

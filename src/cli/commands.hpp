@@ -34,6 +34,10 @@ void add_graph_command(CLI::App& app, ExitCode& exit);
 /// `pipecc deploy kfp|vertex`: deploys a compiled pipeline; exit 1 when the deploy fails.
 void add_deploy_command(CLI::App& app, ExitCode& exit);
 
+/// `pipecc run FILE`: runs a compiled KFP pipeline locally; exit 0 succeeded, 1 failed, 2 bad
+/// usage or a file it cannot run.
+void add_run_command(CLI::App& app, ExitCode& exit);
+
 /// `pipecc validate FILE...`: checks IR and Argo files; exit 0 all valid, 1 some file invalid,
 /// 2 some file unreadable, not YAML or of no known kind.
 void add_validate_command(CLI::App& app, ExitCode& exit);

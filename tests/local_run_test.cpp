@@ -304,12 +304,102 @@ TEST_CASE("run: bad input is a clear error with exit 2, and nothing starts", "[r
     }
 }
 
+TEST_CASE("run: Ctrl-C stops the running containers and writes the record so far", "[run][interrupt]") {
+    test::TempDir dir;
+    Pipeline p("sleepy");
+    p.add(Component("nap").image("busybox:1.37").command({"sleep", "60"}));
+    const std::string ir = compile_to(dir, p);
+    std::string line = std::string(PIPECC_CLI) + " run " + ir + " --pull never --root " + (dir / "root") +
+                       " --record " + (dir / "record.json");
+    for (const auto& f : image_flags(ir)) line += " " + f;
+    // sleep as a container's PID 1 ignores SIGTERM: only removing the container stops it.
+    const auto r = test::run_process({"bash", "-c", line + " & pid=$!; sleep 2; kill -INT $pid; wait $pid"}, "",
+                                     {{"CONTAINERS_CONF", containers_conf()}});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    const json record = json::parse(test::read_whole_file(dir / "record.json").value_or("null"));
+    CHECK(record.at("run").at("state") == "Interrupted");
+    CHECK(record.at("tasks").at(0).at("reason") == "interrupted");
+    const double ran = record.at("tasks").at(0).at("attempts").at(0).at("ended").get<double>() -
+                       record.at("tasks").at(0).at("attempts").at(0).at("started").get<double>();
+    CHECK(ran < 10);
+    const std::string name = "pipecc-" + record.at("run").at("id").get<std::string>().substr(0, 8);
+    const auto ps = test::run_process({"podman", "ps", "-a", "-q", "--filter", "name=" + name}, "",
+                                      {{"CONTAINERS_CONF", containers_conf()}});
+    CHECK(ps.out.empty());
+}
+
+// Container-component pipelines that the kfp SDK compiled (kfp's own test data), with the
+// pipeline inputs they need. Every image maps to the tools image.
+struct KfpGolden {
+    const char* file;
+    std::vector<std::string> params;
+    bool runs_here;  ///< false where the command is a program no local image has (my_program, gsutil)
+};
+const std::vector<KfpGolden>& kfp_goldens() {
+    static const std::vector<KfpGolden> files = {
+        {"arguments_parameters", {"--param", "param2=7"}, true},
+        {"container_io", {"--param", "text=hi"}, false},
+        {"container_with_concat_placeholder", {"--param", "text1=hi"}, false},
+        {"container_with_if_placeholder", {}, false},
+        {"container_with_placeholder_in_fstring", {}, false},
+        {"critical__container_component_with_no_inputs", {}, true},
+        {"critical__producer_consumer_param_pipeline", {}, true},
+        {"critical__two_step_pipeline_containerized", {}, true},
+        {"essential__container_no_input", {}, true},
+        {"essential__pipeline_with_after", {}, true},
+        {"essential__pipeline_with_nested_conditions_yaml", {}, true},
+        {"essential__placeholder_with_if_placeholder_none_input_value", {}, true},
+        {"gpu-scheduling__nvidia_gpu_scheduling_check", {}, true},
+        {"hello_world", {}, true},
+        {"mounted_cabundle_configmap", {}, true},
+        {"mounted_cabundle_secret", {}, true},
+        {"pipeline_with_only_display_name", {}, true},
+        {"pipeline_with_task_final_status_yaml", {}, true},
+        {"run_as_user_cache_disabled", {}, true},
+        {"run_as_user_cache_enabled", {}, true},
+        {"sequential_v1", {"--param", "param1=a", "--param", "param2=b"}, true},
+        {"sequential_v2", {"--param", "url=gs://b/x"}, false},
+        {"two_step_pipeline", {}, false},
+    };
+    return files;
+}
+
+TEST_CASE("run: IR written by the kfp SDK runs through --dry-run, and for real where busybox can run it", "[run][kfp-sdk]") {
+    const fs::path dir = fs::path(PIPECC_SOURCE_DIR) / "../shared/reference/kfp-goldens";
+    for (const auto& g : kfp_goldens()) {
+        const std::string ir = (dir / (std::string(g.file) + ".yaml")).string();
+        DYNAMIC_SECTION(g.file) {
+            std::map<std::string, std::string> all_tools;
+            const YAML::Node spec = YAML::LoadAllFromFile(ir).at(0);
+            for (const auto& ex : spec["deploymentSpec"]["executors"])
+                if (ex.second["container"]) all_tools[ex.second["container"]["image"].as<std::string>()] = kTools;
+            const auto dry = test::run_process(concat_flags({PIPECC_CLI, "run", ir, "--dry-run"}, g.params));
+            INFO(dry.out << dry.err);
+            CHECK(dry.exit_code == 0);
+            CHECK_THAT(dry.out, Contains("command  "));
+            if (g.runs_here) {
+                test::TempDir run_dir;
+                const Run r = run_pipeline(run_dir, ir, concat_flags(image_flags(ir, all_tools), g.params));
+                INFO(r.out << r.err);
+                CHECK(r.code == 0);
+            }
+        }
+    }
+    CHECK(kfp_goldens().size() >= 10);
+}
+
 TEST_CASE("run --dry-run: the resolved commands in order, with no container runtime", "[run][dry-run]") {
     test::TempDir dir;
     const std::string ir = golden("daily_prediction.kfp.yaml");
-    // No podman or docker on PATH: a dry run needs neither.
+    // A PATH with no podman or docker, but the tools that pipecc's resolver step uses, which a
+    // dry run runs on this machine so that the dates it computes are shown.
+    const fs::path bin = dir.path() / "bin";
+    fs::create_directories(bin);
+    for (const char* tool : {"sh", "date", "mkdir", "dirname"})
+        fs::create_symlink(*test::find_program(tool), bin / tool);
     const auto r = test::run_process({PIPECC_CLI, "run", ir, "--dry-run", "--created-at", "2024-03-31T16:30:00Z"}, "",
-                                     {{"PATH", dir.path().string()}});
+                                     {{"PATH", bin.string()}});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     const auto at = [&](const std::string& s) { return r.out.find(s); };
@@ -317,8 +407,15 @@ TEST_CASE("run --dry-run: the resolved commands in order, with no container runt
     CHECK(at("exit-handler-1/bigquery-extract") < at("exit-handler-1/predict"));
     CHECK(at("exit-handler-1/predict") < at("slack-notification"));
     CHECK_THAT(r.out, Contains("env      SLACK_WEBHOOK_URL=<secret slack-webhook/url>"));
-    CHECK_THAT(r.out, Contains("command  python -m prediction.extract --project my-gcp-project"));
+    CHECK_THAT(r.out, Contains("command  python -m prediction.extract --project my-gcp-project "
+                               "--output-dir gs://my-gcp-project/predictions/20240401/01 --features /minio/"));
     CHECK_FALSE(fs::exists("pipecc-runs"));
+
+    SECTION("without the resolver's tools, the values it would compute are shown by name") {
+        const auto bare = test::run_process({PIPECC_CLI, "run", ir, "--dry-run"}, "", {{"PATH", dir.path().string()}});
+        REQUIRE(bare.exit_code == 0);
+        CHECK_THAT(bare.out, Contains("--output-dir 'gs://my-gcp-project/predictions/<exit-handler-1/resolve-run-values:value-0>/"));
+    }
 }
 
 }  // namespace local_run_test

@@ -153,8 +153,8 @@ Execution prepare_execution(const Node& node, const json& container, const json&
     }
     // The executor's output parameter files and the object stores' local mounts, as the
     // launcher's pod has them.
-    ex.argv = {runtime, "run", "--rm", "--pull", options.pull, "--network", options.network, "--name",
-               "pipecc-" + info.run_id.substr(0, 8) + "-" + fs::path(node.dir).filename().string(),
+    ex.container = "pipecc-" + info.run_id.substr(0, 8) + "-" + fs::path(node.dir).filename().string();
+    ex.argv = {runtime, "run", "--rm", "--pull", options.pull, "--network", options.network, "--name", ex.container,
                "-v", outputs_dir + ":/tmp/kfp/outputs"};
     for (const char* store : {"minio", "gcs", "s3", "workspace"}) {
         const std::string dir = options.root + "/" + store;

@@ -23,6 +23,7 @@ struct Execution {
     std::vector<std::string> shown_env; ///< for records and dry runs, secrets masked
     Values outputs;                     ///< planned output artifacts
     std::string output_file;            ///< host path of the executor output file
+    std::string container;              ///< the container's name (empty on the host)
 };
 
 /// "podman" or "docker" (the first on PATH for "auto"), or "host". Throws pipecc::Error when

@@ -57,6 +57,7 @@ struct Node {
     pid_t pid = -1;
     std::string dir{};          ///< host folder of this execution's files
     std::string output_file{};  ///< host path of its executor output file
+    std::string container{};    ///< the running attempt's container name (none on the host)
 };
 
 /// One execution of a DAG component.

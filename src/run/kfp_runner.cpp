@@ -11,6 +11,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <stdlib.h>
+
 #include "pipecc/error.hpp"
 #include "run/json_access.hpp"
 #include "run/cel.hpp"
@@ -101,11 +103,18 @@ bool KfpRunner::run(const Values& root_inputs) {
         if (e.kind == Event::interrupted) {
             interrupted_ = true;
             for (Node* n : running_) {
-                terminate(n->pid);
+                // A container's main process may ignore SIGTERM (PID 1 has no default handler), so
+                // the runtime removes the container; a host command gets SIGTERM.
+                if (n->container.empty()) {
+                    terminate(n->pid);
+                } else {
+                    const std::string log = n->dir + "/stop.log";
+                    wait_for(spawn_logged({runtime_, "rm", "-f", "-t", "0", n->container}, {}, log).pid);
+                }
                 progress(*n, "interrupted");
             }
             for (Node* n : running_) {
-                reap(n->pid);
+                wait_for(n->pid);
                 n->attempts.back().ended = seconds();
                 n->state = State::failed;
                 n->reason = "interrupted";
@@ -432,6 +441,7 @@ void KfpRunner::launch(Node& node) {
         shown << "\n           command  " << shell_words(ex.command);
         progress(node, shown.str());
         node.outputs = dry_run_outputs(node, ex);
+        if (is_resolver_step(container)) resolve_on_host(node, container);
         node.attempts.back().exit_code = 0;
         node.attempts.back().ended = node.attempts.back().started;
         finish(node, State::succeeded);
@@ -439,8 +449,54 @@ void KfpRunner::launch(Node& node) {
     }
     progress(node, "attempt " + std::to_string(a.number) + "  Running");
     node.output_file = ex.output_file;
+    node.container = ex.container;
     node.outputs = ex.outputs;
     node.pid = spawn_logged(ex.argv, ex.env, a.log).pid;
+}
+
+// pipecc's resolver step (`sh -c SCRIPT resolve-run-values ...`, src/graph/resolver.cpp) is a
+// pure function of the run values: a dry run runs it on this machine, so the dates and paths
+// that depend on it are shown as the run would compute them.
+bool KfpRunner::is_resolver_step(const json& container) {
+    const json& command = field(container, "command");
+    const json& args = field(container, "args");
+    return command == json::array({"sh", "-c"}) || (command.size() == 3 && command[0] == "sh" && command[1] == "-c")
+               ? (!args.empty() && args[0] == "resolve-run-values")
+               : false;
+}
+
+void KfpRunner::resolve_on_host(Node& node, const json& container) {
+    if (!on_path("sh") || !on_path("date")) return;
+    char pattern[] = "/tmp/pipecc-dry-run-XXXXXX";
+    if (!::mkdtemp(pattern)) return;
+    const std::string tmp = pattern;
+    RunOptions host = options_;
+    host.dry_run = false;
+    host.root = tmp;
+    Node probe;
+    probe.key = node.key;
+    probe.path = node.path;
+    probe.task = node.task;
+    probe.component = node.component;
+    probe.parent = node.parent;
+    probe.inputs = node.inputs;
+    probe.dir = tmp + "/executions/1-" + node.key;
+    try {
+        const Execution ex = prepare_execution(probe, container, json(), info_, host, "host");
+        probe.output_file = ex.output_file;
+        const int code = wait_for(spawn_logged(ex.argv, ex.env, probe.dir + "/log").pid);
+        if (code == 0) {
+            collect_outputs(probe);
+            node.outputs.params = probe.outputs.params;
+            progress(node, "ran on this machine: " + probe.outputs.params.dump());
+        } else {
+            progress(node, "could not run on this machine:\n" + tail_of(probe.dir + "/log", 3));
+        }
+    } catch (const Error& e) {
+        progress(node, std::string("could not run on this machine: ") + e.what());
+    }
+    std::error_code ignored;
+    fs::remove_all(tmp, ignored);
 }
 
 void KfpRunner::on_exit(Node& node, int exit_code) {

@@ -42,6 +42,8 @@ private:
     void start_importer(Node& node);
     bool launch_ready();
     void launch(Node& node);
+    static bool is_resolver_step(const nlohmann::json& container);
+    void resolve_on_host(Node& node, const nlohmann::json& container);
     void on_exit(Node& node, int exit_code);
     void collect_outputs(Node& node);
     void finish(Node& node, State state, const std::string& reason = {});

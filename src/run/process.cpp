@@ -101,10 +101,11 @@ Event wait_any(std::chrono::milliseconds limit) {
 
 void terminate(pid_t pid) { ::kill(pid, SIGTERM); }
 
-void reap(pid_t pid) {
+int wait_for(pid_t pid) {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::string tail_of(const std::string& path, int lines) {

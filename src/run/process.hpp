@@ -57,8 +57,8 @@ Event wait_any(std::chrono::milliseconds limit);
 /// Sends SIGTERM to a running child (`podman run` passes it to the container).
 void terminate(pid_t pid);
 
-/// Waits for one child to end and reaps it.
-void reap(pid_t pid);
+/// Waits for one child to end and reaps it; its exit code, or 128 + signal.
+int wait_for(pid_t pid);
 
 /// The last `lines` lines of a file, for an error message.
 std::string tail_of(const std::string& path, int lines);

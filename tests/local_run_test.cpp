@@ -286,7 +286,7 @@ TEST_CASE("run: bad input is a clear error with exit 2, and nothing starts", "[r
     SECTION("an Argo file") {
         const Run r = run_pipeline(dir, golden("hello.argo.yaml"), {});
         CHECK(r.code == 2);
-        CHECK_THAT(r.err, Contains("not a KFP v2 pipeline"));
+        CHECK_THAT(r.err, Contains("an Argo workflow: pipecc run runs KFP v2 IR only"));
     }
     SECTION("a pipeline input without a default") {
         Pipeline p("needs-input");

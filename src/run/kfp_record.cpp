@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include <sys/resource.h>
+
 #include "run/json_access.hpp"
 #include "run/kfp_runner.hpp"
 
@@ -11,6 +13,13 @@ namespace pipecc::run {
 using nlohmann::json;
 
 namespace {
+
+// This process's own CPU time (its children's, the containers', not counted).
+double own_cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 json artifacts_json(const std::map<std::string, std::vector<Artifact>>& artifacts) {
     json out = json::object();
@@ -59,6 +68,7 @@ json KfpRunner::record() const {
               {"scheduled_at", info_.scheduled_at},
               {"pipeline_root", info_.pipeline_root},
               {"runtime", runtime_},
+              {"runner_cpu_seconds", own_cpu_seconds()},
               {"state", interrupted_ ? "Interrupted" : ok ? "Succeeded" : "Failed"}}},
             {"tasks", tasks}};
 }

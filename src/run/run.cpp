@@ -89,6 +89,20 @@ void check_image_mappings(const json& spec, const RunOptions& o) {
         }
 }
 
+deploy::PipelineFile read_kfp_file(const std::string& path) {
+    try {
+        return deploy::read_pipeline_file(path);
+    } catch (const Error&) {
+        std::string text;
+        std::ifstream in(path);
+        std::getline(in, text, '\0');
+        if (text.find("argoproj.io/") != std::string::npos)
+            throw Error("an Argo workflow: pipecc run runs KFP v2 IR only, so far; compile the pipeline with "
+                        "--engine kfp and run that", Where{.file = path});
+        throw;
+    }
+}
+
 void write_record(const std::string& path, const json& record) {
     const std::string tmp = path + ".tmp";
     {
@@ -103,7 +117,7 @@ void write_record(const std::string& path, const json& record) {
 
 int run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) {
     RunOptions o = given;
-    const deploy::PipelineFile file = deploy::read_pipeline_file(o.file);
+    const deploy::PipelineFile file = read_kfp_file(o.file);
     const json& spec = file.pipeline_spec;
     if (o.max_parallel < 1) throw Error("--max-parallel must be at least 1");
     if (o.created_at.empty()) o.created_at = utc_now();

@@ -269,6 +269,24 @@ TEST_CASE("run: a task retried twice runs three times, with its backoff between"
     CHECK_THAT(r.task("flaky").at("reason").get<std::string>(), Contains("exited with code 3"));
 }
 
+TEST_CASE("run: a task's timeout stops each attempt, as activeDeadlineSeconds stops a pod", "[run][retries]") {
+    test::TempDir dir;
+    Pipeline p("slow");
+    p.add(Component("nap").image("busybox:1.37").command({"sleep", "60"})).timeout(std::chrono::seconds(2)).retry(1);
+    const std::string ir = compile_to(dir, p);
+    const Run r = run_pipeline(dir, ir, image_flags(ir));
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    const json& attempts = r.task("nap").at("attempts");
+    REQUIRE(attempts.size() == 2);
+    for (const auto& a : attempts) {
+        const double ran = a.at("ended").get<double>() - a.at("started").get<double>();
+        CHECK(ran >= 1.9);
+        CHECK(ran < 10);
+    }
+    CHECK(r.task("nap").at("reason") == "stopped at its timeout of 2 s (activeDeadlineSeconds)");
+}
+
 TEST_CASE("run: bad input is a clear error with exit 2, and nothing starts", "[run][errors]") {
     test::TempDir dir;
     const std::string ir = golden("hello.kfp.yaml");

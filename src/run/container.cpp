@@ -146,6 +146,7 @@ Execution prepare_execution(const Node& node, const json& container, const json&
         ex.shown_env.push_back(entry);
     }
     kubernetes_env(node, kubernetes, options, ex);
+    ex.timeout_seconds = value_or(kubernetes, "activeDeadlineSeconds", 0);
 
     if (runtime == "host") {
         ex.argv = ex.command;

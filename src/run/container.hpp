@@ -24,6 +24,7 @@ struct Execution {
     Values outputs;                     ///< planned output artifacts
     std::string output_file;            ///< host path of the executor output file
     std::string container;              ///< the container's name (empty on the host)
+    int timeout_seconds = 0;            ///< kfp-kubernetes activeDeadlineSeconds; 0 for none
 };
 
 /// "podman" or "docker" (the first on PATH for "auto"), or "host". Throws pipecc::Error when

@@ -58,6 +58,9 @@ struct Node {
     std::string dir{};          ///< host folder of this execution's files
     std::string output_file{};  ///< host path of its executor output file
     std::string container{};    ///< the running attempt's container name (none on the host)
+    int timeout_seconds = 0;    ///< activeDeadlineSeconds of each attempt; 0 for none
+    std::optional<std::chrono::steady_clock::time_point> deadline{};
+    bool timed_out = false;     ///< the running attempt was stopped at its deadline
 };
 
 /// One execution of a DAG component.

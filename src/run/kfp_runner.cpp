@@ -103,14 +103,7 @@ bool KfpRunner::run(const Values& root_inputs) {
         if (e.kind == Event::interrupted) {
             interrupted_ = true;
             for (Node* n : running_) {
-                // A container's main process may ignore SIGTERM (PID 1 has no default handler), so
-                // the runtime removes the container; a host command gets SIGTERM.
-                if (n->container.empty()) {
-                    terminate(n->pid);
-                } else {
-                    const std::string log = n->dir + "/stop.log";
-                    wait_for(spawn_logged({runtime_, "rm", "-f", "-t", "0", n->container}, {}, log).pid);
-                }
+                stop(*n);
                 progress(*n, "interrupted");
             }
             for (Node* n : running_) {
@@ -122,6 +115,13 @@ bool KfpRunner::run(const Values& root_inputs) {
             running_.clear();
             return false;
         }
+        // activeDeadlineSeconds (kfp-kubernetes) bounds each attempt, as it bounds each pod.
+        const auto now = std::chrono::steady_clock::now();
+        for (Node* n : running_)
+            if (n->deadline && !n->timed_out && now >= *n->deadline) {
+                n->timed_out = true;
+                stop(*n);
+            }
         if (e.kind != Event::exited) continue;
         const auto it = std::find_if(running_.begin(), running_.end(), [&](Node* n) { return n->pid == e.pid; });
         if (it == running_.end()) continue;
@@ -130,6 +130,16 @@ bool KfpRunner::run(const Values& root_inputs) {
         on_exit(node, e.exit_code);
     }
     return !root_->failed;
+}
+
+// A container's main process may ignore SIGTERM (PID 1 has no default handler), so the runtime
+// removes the container; a host command gets SIGTERM. Its process then ends as usual.
+void KfpRunner::stop(const Node& node) {
+    if (node.container.empty()) {
+        terminate(node.pid);
+    } else {
+        wait_for(spawn_logged({runtime_, "rm", "-f", "-t", "0", node.container}, {}, node.dir + "/stop.log").pid);
+    }
 }
 
 void KfpRunner::start_dag(Dag& dag) {
@@ -450,6 +460,10 @@ void KfpRunner::launch(Node& node) {
     progress(node, "attempt " + std::to_string(a.number) + "  Running");
     node.output_file = ex.output_file;
     node.container = ex.container;
+    node.timed_out = false;
+    node.timeout_seconds = ex.timeout_seconds;
+    if (ex.timeout_seconds > 0)
+        node.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ex.timeout_seconds);
     node.outputs = ex.outputs;
     node.pid = spawn_logged(ex.argv, ex.env, a.log).pid;
 }
@@ -513,6 +527,8 @@ void KfpRunner::on_exit(Node& node, int exit_code) {
         } catch (const Error& e) {
             why = e.message();
         }
+    } else if (node.timed_out) {
+        why = "stopped at its timeout of " + std::to_string(node.timeout_seconds) + " s (activeDeadlineSeconds)";
     } else {
         why = "exited with code " + std::to_string(exit_code) + "; the end of its log (" + a.log + "):\n" +
               tail_of(a.log, 10);

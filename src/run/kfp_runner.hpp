@@ -31,6 +31,7 @@ public:
     std::string summary() const;
 
 private:
+    void stop(const Node& node);
     void start_dag(Dag& dag);
     bool advance(Dag& dag);
     static std::vector<std::string> upstream_of(const Node& node);

@@ -46,6 +46,8 @@ void add_run_command(CLI::App& app, ExitCode& exit) {
     cmd->add_option("--scheduled-at", o.scheduled_at, "the run's schedule time, RFC 3339 (default the creation time)");
     cmd->add_option("--run-name", o.run_name, "the run's name (default <pipeline>-<creation time>)");
     cmd->add_option("--record", o.record, "write a JSON record of the run to this file");
+    cmd->add_option("--cache-dir", o.cache_dir, "the task cache (default ./pipecc-runs/.cache)");
+    cmd->add_flag("!--no-cache", o.cache, "run every task, whatever earlier runs left in the cache");
     cmd->add_option("--max-parallel", o.max_parallel, "tasks at once (default 4)")->check(CLI::PositiveNumber);
     cmd->add_flag("--dry-run", o.dry_run, "print each task's resolved image, command and env; start nothing");
     cmd->callback([f, &exit] {

@@ -17,7 +17,7 @@
 
 namespace pipecc::run {
 
-enum class State { pending, queued, running, succeeded, failed, skipped };
+enum class State { pending, queued, running, succeeded, cached, failed, skipped };
 
 /// "Pending", "Succeeded", …: as the record and the progress lines spell a state.
 const char* state_name(State s);
@@ -44,7 +44,7 @@ struct Node {
     const nlohmann::json* component = nullptr;
     Dag* parent = nullptr;
     State state = State::pending;
-    std::string reason{};      ///< why it failed or was skipped
+    std::string reason{};      ///< why it failed or was skipped; which run it was cached from
     double began = -1;         ///< seconds since the run started when it left Pending
     std::string kfp_state{};   ///< COMPLETE, FAILED, CANCELED: its execution's state in KFP's terms
     Values inputs{}, outputs{};
@@ -61,6 +61,8 @@ struct Node {
     int timeout_seconds = 0;    ///< activeDeadlineSeconds of each attempt; 0 for none
     std::optional<std::chrono::steady_clock::time_point> deadline{};
     bool timed_out = false;     ///< the running attempt was stopped at its deadline
+    nlohmann::json cache_fields{};     ///< its cache key (cache.hpp), when its task caches
+    std::string cache_fingerprint{};
 };
 
 /// One execution of a DAG component.

@@ -15,6 +15,7 @@
 
 #include "pipecc/error.hpp"
 #include "run/json_access.hpp"
+#include "run/cache.hpp"
 #include "run/cel.hpp"
 #include "run/container.hpp"
 
@@ -29,6 +30,7 @@ const char* state_name(State s) {
         case State::queued: return "Queued";
         case State::running: return "Running";
         case State::succeeded: return "Succeeded";
+        case State::cached: return "Cached";
         case State::failed: return "Failed";
         case State::skipped: return "Skipped";
     }
@@ -37,7 +39,9 @@ const char* state_name(State s) {
 
 namespace {
 
-bool ended(State s) { return s == State::succeeded || s == State::failed || s == State::skipped; }
+bool ended(State s) {
+    return s == State::succeeded || s == State::cached || s == State::failed || s == State::skipped;
+}
 
 // The kind of an iteration's items: a list, or (from a task output) its JSON text.
 json loop_items(const json& value, const std::string& where) {
@@ -200,7 +204,7 @@ bool KfpRunner::try_start(Node& node) {
             throw Error("task '" + node.path + "' depends on '" + dep + "', which its DAG lacks");
         const State s = it->second->state;
         if (!ended(s)) return false;
-        if (s != State::succeeded && blocked.empty())
+        if (s != State::succeeded && s != State::cached && blocked.empty())
             blocked = "upstream task '" + dep + "' " + (s == State::failed ? "failed" : "was skipped");
     }
     node.began = seconds();
@@ -435,6 +439,20 @@ void KfpRunner::launch(Node& node) {
                                         "executors");
     Execution ex = prepare_execution(node, container, field(kubernetes, label), info_, options_,
                                      runtime_);
+    // driver/cache.go: a task whose cachingOptions enable it reuses the outputs of an earlier
+    // execution with the same key, unless the run disables caching.
+    if (!options_.dry_run && options_.cache && node.attempts.empty() &&
+        value_or(field(*node.task, "cachingOptions"), "enableCache", false)) {
+        const CacheKey key = cache_key(node, container, ex.outputs);
+        node.cache_fields = key.fields;
+        node.cache_fingerprint = key.fingerprint;
+        if (const auto hit = cache_lookup(options_.cache_dir, info_.pipeline_name, key)) {
+            copy_cached_artifacts(*hit, options_.root);
+            node.outputs = hit->outputs;
+            finish(node, State::cached, "the outputs of run " + hit->run_name);
+            return;
+        }
+    }
     Attempt a;
     a.number = int(node.attempts.size()) + 1;
     a.started = seconds();
@@ -522,6 +540,9 @@ void KfpRunner::on_exit(Node& node, int exit_code) {
     if (exit_code == 0) {
         try {
             collect_outputs(node);
+            if (!node.cache_fingerprint.empty())
+                cache_store(options_.cache_dir, info_.pipeline_name, CacheKey{node.cache_fields, node.cache_fingerprint},
+                            CacheHit{node.outputs, options_.root, info_.run_name});
             finish(node, State::succeeded);
             return;
         } catch (const Error& e) {
@@ -576,7 +597,10 @@ void KfpRunner::collect_outputs(Node& node) {
 void KfpRunner::finish(Node& node, State state, const std::string& reason) {
     node.state = state;
     node.reason = reason;
-    node.kfp_state = state == State::succeeded ? "COMPLETE" : state == State::failed ? "FAILED" : "CANCELED";
+    node.kfp_state = state == State::succeeded ? "COMPLETE"
+                     : state == State::cached  ? "CACHED"
+                     : state == State::failed  ? "FAILED"
+                                               : "CANCELED";
     std::string line = state_name(state);
     if (!node.attempts.empty() && !options_.dry_run) line = "attempt " + std::to_string(node.attempts.size()) + "  " + line;
     if (!reason.empty()) line += ": " + reason;

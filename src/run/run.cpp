@@ -144,6 +144,8 @@ int run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) 
     while (!info.pipeline_root.empty() && info.pipeline_root.back() == '/') info.pipeline_root.pop_back();
     info.pipeline_root += "/" + file.name + "/" + info.run_id;
     if (o.root.empty()) o.root = "pipecc-runs/" + o.run_name;
+    if (o.cache_dir.empty()) o.cache_dir = "pipecc-runs/.cache";
+    o.cache_dir = fs::absolute(o.cache_dir).lexically_normal().string();
     o.root = fs::absolute(o.root).lexically_normal().string();
     if (!o.root.empty() && o.root.back() == '/') o.root.pop_back();
     Values root;

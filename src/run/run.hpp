@@ -24,6 +24,8 @@ struct RunOptions {
     std::string scheduled_at{};  ///< RFC 3339; default the creation time
     std::string run_name{};      ///< default the pipeline's name and the creation time
     std::string record{};        ///< where to write the JSON record, if anywhere
+    std::string cache_dir{};     ///< the task cache; default ./pipecc-runs/.cache
+    bool cache = true;           ///< false: every task runs (KFP's enable_caching=False)
     int max_parallel = 4;
     bool dry_run = false;
 };

@@ -273,6 +273,27 @@ TEST_CASE("run: a task retried twice runs three times, with its backoff between"
     CHECK_THAT(r.task("flaky").at("reason").get<std::string>(), Contains("exited with code 3"));
 }
 
+TEST_CASE("run: a retry that would wait past the backoff's max duration is not made, as in Argo", "[run][retries]") {
+    // KFP passes backoffMaxDuration to Argo's retryStrategy.backoff.maxDuration, a bound on the
+    // whole task from its first attempt (processNodeRetries, workflow/controller/operator.go).
+    test::TempDir dir;
+    Pipeline p("bounded");
+    p.add(Component("flaky").image("busybox:1.37").command({"sh", "-c", "exit 3"}))
+        .retry(5, std::chrono::seconds(1), 1.0, std::chrono::seconds(3));
+    const std::string ir = compile_to(dir, p);
+    const Run r = run_pipeline(dir, ir, image_flags(ir));
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    // How many attempts fit depends on how fast containers start; the rule holds either way.
+    const json& attempts = r.task("flaky").at("attempts");
+    REQUIRE(attempts.size() >= 2);
+    CHECK(attempts.size() < 6);
+    const double first = attempts.at(0).at("started").get<double>();
+    for (std::size_t i = 1; i < attempts.size(); ++i) CHECK(attempts.at(i).at("started").get<double>() - first <= 3.1);
+    CHECK(attempts.back().at("ended").get<double>() + 1 > first + 3);
+    CHECK_THAT(r.task("flaky").at("reason").get<std::string>(), Contains("the backoff's max duration of 3 s"));
+}
+
 TEST_CASE("run: a cached task reuses an earlier run's outputs, keyed by its inputs", "[run][cache]") {
     test::TempDir cache;
     Pipeline p("cached");

@@ -169,7 +169,10 @@ public:
     Task& image_pull_secret(std::string secret);
     /// Retries a failed task up to `max_retries` times with exponential backoff: the first retry
     /// after `backoff` (a std::chrono duration of whole seconds or longer), each next one
-    /// `backoff_factor` times later, none later than `max_backoff` (default one hour).
+    /// `backoff_factor` times later. `max_backoff` (default one hour, as in kfp) bounds the
+    /// whole task, counted from its first attempt's start: both engines hand it to Argo's
+    /// `backoff.maxDuration`, which makes no retry once that time has passed or a wait would pass
+    /// it. A task that runs longer than `max_backoff` is therefore never retried.
     ///
     /// @code
     /// task.retry(3, std::chrono::seconds(30), 2.0, std::chrono::minutes(10));

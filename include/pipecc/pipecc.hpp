@@ -22,4 +22,5 @@
 #include "pipecc/dsl/run.hpp"
 #include "pipecc/dsl/value.hpp"
 #include "pipecc/error.hpp"
+#include "pipecc/lint.hpp"
 #include "pipecc/main.hpp"

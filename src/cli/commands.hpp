@@ -34,6 +34,10 @@ void add_graph_command(CLI::App& app, ExitCode& exit);
 /// `pipecc deploy kfp|vertex`: deploys a compiled pipeline; exit 1 when the deploy fails.
 void add_deploy_command(CLI::App& app, ExitCode& exit);
 
+/// `pipecc lint FILE...`: the lints on compiled files; exit 0 none found, 1 some found, 2 a file
+/// it cannot read or a bad command line.
+void add_lint_command(CLI::App& app, ExitCode& exit);
+
 /// `pipecc run FILE`: runs a compiled KFP pipeline locally; exit 0 succeeded, 1 failed, 2 bad
 /// usage or a file it cannot run.
 void add_run_command(CLI::App& app, ExitCode& exit);

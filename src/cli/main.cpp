@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     pipecc::cli::add_deploy_command(app, exit);
     pipecc::cli::add_validate_command(app, exit);
     pipecc::cli::add_run_command(app, exit);
+    pipecc::cli::add_lint_command(app, exit);
     app.add_subcommand("engines", "List the engines pipecc compiles for and what each supports (Markdown)")
         ->callback([] { std::cout << pipecc::engine_table_markdown(); });
     try {

@@ -8,6 +8,7 @@
 #include "pipecc/compile.hpp"
 #include "pipecc/error.hpp"
 #include "pipecc/graph/passes.hpp"
+#include "pipecc/lint.hpp"
 #include "picture/picture.hpp"
 
 namespace pipecc {
@@ -43,6 +44,13 @@ int run_main(int argc, char** argv, FunctionRef<Pipeline()> factory) {
     app.add_option("--format", format_name, "Output syntax")->type_name("yaml|json")->check(CLI::IsMember({"yaml", "json"}));
     app.add_option("-o,--output", output, "Output file; '-' for stdout")->default_str("-");
     app.add_flag("--dump", dump, "Print the checked pipeline graph instead of compiling it");
+    bool strict = false;
+    std::vector<std::string> disabled;
+    app.add_flag("--strict", strict, "Make lint warnings errors: nothing is written while any is left");
+    std::vector<std::string> lint_ids;
+    for (const auto& r : lint_rules()) lint_ids.emplace_back(r.id);
+    app.add_option("--disable", disabled, "Turn off a lint by its id (repeatable); `pipecc lint --list` lists them")
+        ->check(CLI::IsMember(lint_ids));
     std::string graph_format;
     app.add_option("--graph", graph_format,
                    "Draw the pipeline as compiled for the engine instead of writing it (svg needs Graphviz's dot)")
@@ -80,6 +88,15 @@ int run_main(int argc, char** argv, FunctionRef<Pipeline()> factory) {
         if (dump) {
             graph::dump(g, std::cout);
             return 0;
+        }
+        const auto findings = lint(g, disabled);
+        for (const auto& f : findings)
+            std::cerr << (strict ? "error: [" : "warning: [") << f.id << "] " << f.where.describe() << ": " << f.message
+                      << '\n';
+        if (strict && !findings.empty()) {
+            std::cerr << "error: " << findings.size() << " lint finding(s) with --strict; nothing written "
+                      << "(fix them, or --disable ID)\n";
+            return 1;
         }
         std::string text = compile_checked(g, {.engine = engine, .format = format});
         if (!graph_format.empty()) {

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
+#include "pipecc/compile.hpp"
 #include "pipecc/error.hpp"
 #include "run/container.hpp"
 #include "run/json_access.hpp"
@@ -26,15 +26,6 @@ std::string fnv1a_hex(const std::string& text) {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return buf;
-}
-
-json artifact_to_json(const Artifact& a) {
-    return {{"name", a.name}, {"type", a.type}, {"uri", a.uri}, {"metadata", a.metadata}};
-}
-
-Artifact artifact_from_json(const json& j) {
-    return Artifact{text_or(j, "name", ""), text_or(j, "type", ""), text_or(j, "uri", ""),
-                    field(j, "metadata").is_object() ? j["metadata"] : json::object()};
 }
 
 std::string entry_path(const std::string& dir, const std::string& pipeline, const CacheKey& key) {
@@ -104,12 +95,7 @@ void cache_store(const std::string& dir, const std::string& pipeline, const Cach
                     {"run", entry.run_name}};
     const std::string path = entry_path(dir, pipeline, key);
     fs::create_directories(fs::path(path).parent_path());
-    {
-        std::ofstream out(path + ".tmp");
-        out << j.dump(2) << '\n';
-        if (!out) throw Error("cannot write the cache entry " + path);
-    }
-    fs::rename(path + ".tmp", path);
+    write_file_atomic(path, j.dump(2) + "\n");
 }
 
 void copy_cached_artifacts(const CacheHit& hit, const std::string& root) {

@@ -157,10 +157,12 @@ Execution prepare_execution(const Node& node, const json& container, const json&
     ex.container = "pipecc-" + info.run_id.substr(0, 8) + "-" + fs::path(node.dir).filename().string();
     ex.argv = {runtime, "run", "--rm", "--pull", options.pull, "--network", options.network, "--name", ex.container,
                "-v", outputs_dir + ":/tmp/kfp/outputs"};
-    for (const char* store : {"minio", "gcs", "s3", "workspace"}) {
-        const std::string dir = options.root + "/" + store;
-        if (!options.dry_run) fs::create_directories(dir);
-        ex.argv.insert(ex.argv.end(), {"-v", dir + ":" + (store == std::string("workspace") ? info.workspace : "/" + std::string(store))});
+    for (const auto& [dir, seen_at] : {std::pair<std::string, std::string>{"minio", "/minio"},
+                                        {"gcs", "/gcs"},
+                                        {"s3", "/s3"},
+                                        {"workspace", info.workspace}}) {
+        if (!options.dry_run) fs::create_directories(options.root + "/" + dir);
+        ex.argv.insert(ex.argv.end(), {"-v", options.root + "/" + dir + ":" + seen_at});
     }
     for (const auto& e : ex.env) ex.argv.insert(ex.argv.end(), {"-e", e.substr(0, e.find('='))});
     // command overrides the image's entrypoint and args its cmd, as in a Kubernetes pod.

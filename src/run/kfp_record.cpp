@@ -25,7 +25,7 @@ json artifacts_json(const std::map<std::string, std::vector<Artifact>>& artifact
     json out = json::object();
     for (const auto& [name, list] : artifacts) {
         json items = json::array();
-        for (const auto& a : list) items.push_back({{"uri", a.uri}, {"type", a.type}, {"metadata", a.metadata}});
+        for (const auto& a : list) items.push_back(artifact_to_json(a));
         out[name] = items;
     }
     return out;

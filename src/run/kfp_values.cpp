@@ -7,10 +7,20 @@
 
 #include "pipecc/error.hpp"
 #include "run/json_access.hpp"
+#include "run/json_access.hpp"
 
 namespace pipecc::run {
 
 using nlohmann::json;
+
+json artifact_to_json(const Artifact& a) {
+    return {{"name", a.name}, {"type", a.type}, {"uri", a.uri}, {"metadata", a.metadata}};
+}
+
+Artifact artifact_from_json(const json& j) {
+    return Artifact{text_or(j, "name", ""), text_or(j, "type", ""), text_or(j, "uri", ""),
+                    field(j, "metadata").is_object() ? j["metadata"] : json::object()};
+}
 
 json runtime_constant(const json& constant, const RunInfo& info, const std::string& task_name, int task_id) {
     if (!constant.is_string()) return constant;

@@ -21,6 +21,14 @@ struct Artifact {
     nlohmann::json metadata = nlohmann::json::object();
 };
 
+/// An artifact as the record and the cache keep it: {name, type, uri, metadata}.
+///
+/// @code
+/// artifact_from_json(artifact_to_json(a)).uri == a.uri
+/// @endcode
+nlohmann::json artifact_to_json(const Artifact& a);
+Artifact artifact_from_json(const nlohmann::json& j);
+
 /// A task's or DAG's parameters (an object) and artifacts (lists, one entry unless collected).
 struct Values {
     nlohmann::json params = nlohmann::json::object();

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "deploy/pipeline_file.hpp"
+#include "pipecc/compile.hpp"
 #include "pipecc/error.hpp"
 #include "run/json_access.hpp"
 #include "run/kfp_runner.hpp"
@@ -103,15 +104,7 @@ deploy::PipelineFile read_kfp_file(const std::string& path) {
     }
 }
 
-void write_record(const std::string& path, const json& record) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp);
-        f << record.dump(2) << '\n';
-        if (!f) throw Error("cannot write the record " + path);
-    }
-    fs::rename(tmp, path);
-}
+void write_record(const std::string& path, const json& record) { write_file_atomic(path, record.dump(2) + "\n"); }
 
 }  // namespace
 

@@ -489,6 +489,22 @@ TEST_CASE("run: IR written by the kfp SDK runs through --dry-run, and for real w
     CHECK(kfp_goldens().size() >= 10);
 }
 
+TEST_CASE("run --runtime host: the commands run here, with their files under the local root", "[run][host]") {
+    test::TempDir dir;
+    const std::string ir = golden("producer_consumer.kfp.yaml");
+    const Run r = run_pipeline(dir, ir, {"--runtime", "host"});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.record.at("run").at("runtime") == "host");
+    // The artifact's path is the object store's folder under --root, not the pod's /minio.
+    const std::string root = (dir.path() / "root").string();
+    const json& produce = r.task("produce").at("attempts").at(0).at("command");
+    CHECK(std::any_of(produce.begin(), produce.end(), [&](const json& w) {
+        return w.get<std::string>().rfind(root + "/minio/mlpipeline/v2/artifacts/producer-consumer/", 0) == 0;
+    }));
+    CHECK_THAT(r.log("consume"), Contains("3 rows"));
+}
+
 TEST_CASE("run --dry-run: the resolved commands in order, with no container runtime", "[run][dry-run]") {
     test::TempDir dir;
     const std::string ir = golden("daily_prediction.kfp.yaml");

@@ -489,6 +489,37 @@ TEST_CASE("run: IR written by the kfp SDK runs through --dry-run, and for real w
     CHECK(kfp_goldens().size() >= 10);
 }
 
+TEST_CASE("run: on a terminal a status line is redrawn under the events; elsewhere plain lines", "[run][host]") {
+    test::TempDir dir;
+    const std::string ir = golden("producer_consumer.kfp.yaml");
+    const std::string line = std::string(PIPECC_CLI) + " run " + ir + " --runtime host --root " + (dir / "root") +
+                             " --cache-dir " + (dir / "cache");
+    // util-linux's script(1) gives the run a pseudo-terminal.
+    const auto tty = test::run_process({"script", "-qec", line, (dir / "typescript")});
+    INFO(tty.out << tty.err);
+    CHECK(tty.exit_code == 0);
+    CHECK_THAT(tty.out, Contains("\r\033[K") && Contains(" of 3 ended  running: produce"));
+    const auto plain = test::run_process({"sh", "-c", line + " --no-cache"});
+    CHECK(plain.exit_code == 0);
+    CHECK(plain.out.find('\033') == std::string::npos);
+    CHECK_THAT(plain.out, Contains("produce                              attempt 1  Succeeded\n"));
+}
+
+TEST_CASE("run: two runs of one name each get a local root of their own", "[run][host]") {
+    test::TempDir dir;
+    std::vector<std::string> roots;
+    for (int i = 0; i < 2; ++i) {
+        const std::string record = dir / ("record-" + std::to_string(i) + ".json");
+        const auto r = test::run_process({"sh", "-c", "cd " + dir.path().string() + " && " + PIPECC_CLI + " run " +
+                                                          golden("hello.kfp.yaml") + " --runtime host --run-name same --record " + record});
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        roots.push_back(json::parse(*test::read_whole_file(record)).at("run").at("root").get<std::string>());
+    }
+    CHECK(roots[0] == (dir.path() / "pipecc-runs" / "same").string());
+    CHECK(roots[1].rfind(roots[0] + "-", 0) == 0);
+}
+
 TEST_CASE("run --runtime host: the commands run here, with their files under the local root", "[run][host]") {
     test::TempDir dir;
     const std::string ir = golden("producer_consumer.kfp.yaml");

@@ -1,6 +1,8 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "commands.hpp"
 #include "pipecc/error.hpp"
 #include "run/run.hpp"
@@ -55,6 +57,7 @@ void add_run_command(CLI::App& app, ExitCode& exit) {
         f->options.secrets = pairs(f->secrets, "--secret");
         f->options.params = pairs(f->params, "--param");
         f->options.artifacts = pairs(f->artifacts, "--artifact");
+        f->options.live = ::isatty(STDOUT_FILENO) != 0;
         try {
             exit.value = run::run_pipeline(f->options, std::cout, std::cerr);
         } catch (const Error& e) {

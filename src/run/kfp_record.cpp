@@ -67,6 +67,7 @@ json KfpRunner::record() const {
               {"created_at", info_.created_at},
               {"scheduled_at", info_.scheduled_at},
               {"pipeline_root", info_.pipeline_root},
+              {"root", options_.root},
               {"runtime", runtime_},
               {"runner_cpu_seconds", own_cpu_seconds()},
               {"state", interrupted_ ? "Interrupted" : ok ? "Succeeded" : "Failed"}}},

@@ -60,12 +60,37 @@ double KfpRunner::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+// On a terminal a status line sits under the event lines: what runs, how many tasks have
+// ended, the time. Each event line first clears it, and it is drawn again after.
+std::string KfpRunner::status_line() const {
+    std::ostringstream s;
+    const auto done = std::count_if(all_.begin(), all_.end(), [](const Node* n) {
+        return n->state == State::succeeded || n->state == State::cached || n->state == State::failed ||
+               n->state == State::skipped;
+    });
+    s << std::fixed << std::setprecision(1) << seconds() << "s  " << done << " of " << all_.size() << " ended";
+    if (!running_.empty()) {
+        s << "  running:";
+        for (const Node* n : running_) s << ' ' << n->path;
+    }
+    std::string text = s.str();
+    if (text.size() > 120) text = text.substr(0, 117) + "...";
+    return text;
+}
+
+void KfpRunner::redraw_status() {
+    if (options_.live) out_ << "\r\033[K" << status_line() << std::flush;
+}
+
 void KfpRunner::progress(const Node& node, const std::string& what) {
+    if (options_.live) out_ << "\r\033[K";
     std::ostringstream line;
     line << std::fixed << std::setprecision(2) << std::setw(8) << seconds() << "s  " << std::left;
     if (what.empty() || what[0] == '\n') line << node.path << what << '\n';
     else line << std::setw(36) << node.path << ' ' << what << '\n';
-    out_ << line.str() << std::flush;
+    out_ << line.str();
+    if (options_.live) out_ << status_line();
+    out_ << std::flush;
 }
 
 const json& KfpRunner::component(const std::string& name, const Node& node) const {
@@ -87,10 +112,14 @@ bool KfpRunner::run(const Values& root_inputs) {
             while (advance(*root_)) moved = true;
             moved = launch_ready() || moved;
         }
-        if (root_->finished) break;
+        if (root_->finished) {
+            if (options_.live) out_ << "\r\033[K" << std::flush;
+            break;
+        }
         if (running_.empty() && ready_.empty())
             throw InternalError("local run stalled: no task can start and none is running");
         const Event e = wait_any(std::chrono::milliseconds(100));
+        if (e.kind == Event::timeout) redraw_status();
         if (e.kind == Event::interrupted) {
             interrupted_ = true;
             for (Node* n : running_) {
@@ -104,6 +133,7 @@ bool KfpRunner::run(const Values& root_inputs) {
                 n->reason = "interrupted";
             }
             running_.clear();
+            if (options_.live) out_ << "\r\033[K" << std::flush;
             return false;
         }
         // activeDeadlineSeconds (kfp-kubernetes) bounds each attempt, as it bounds each pod.
@@ -170,7 +200,10 @@ bool KfpRunner::launch_ready() {
         } catch (const Error& e) {
             finish(node, State::failed, e.message());
         }
-        if (node.state == State::running && node.pid > 0) running_.push_back(&node);
+        if (node.state == State::running && node.pid > 0) {
+            running_.push_back(&node);
+            progress(node, "attempt " + std::to_string(node.attempts.size()) + "  Running");
+        }
     }
     return launched;
 }
@@ -219,7 +252,6 @@ void KfpRunner::launch(Node& node) {
         finish(node, State::succeeded);
         return;
     }
-    progress(node, "attempt " + std::to_string(a.number) + "  Running");
     node.output_file = ex.output_file;
     node.container = ex.container;
     node.timed_out = false;

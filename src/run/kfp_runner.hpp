@@ -51,6 +51,8 @@ private:
     void check_dag(Dag& dag);
     Values dag_outputs(const Dag& dag) const;
     void progress(const Node& node, const std::string& what);
+    std::string status_line() const;
+    void redraw_status();
     double seconds() const;
     std::vector<const Node*> in_start_order() const;
     const nlohmann::json& component(const std::string& name, const Node& node) const;

@@ -136,7 +136,11 @@ int run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) 
     info.pipeline_root = text_or(spec, "defaultPipelineRoot", "minio://mlpipeline/v2/artifacts");
     while (!info.pipeline_root.empty() && info.pipeline_root.back() == '/') info.pipeline_root.pop_back();
     info.pipeline_root += "/" + file.name + "/" + info.run_id;
-    if (o.root.empty()) o.root = "pipecc-runs/" + o.run_name;
+    if (o.root.empty()) {
+        // Two runs started in one second share a name; each still gets a root of its own.
+        o.root = "pipecc-runs/" + o.run_name;
+        if (fs::exists(o.root)) o.root += "-" + info.run_id.substr(0, 8);
+    }
     if (o.cache_dir.empty()) o.cache_dir = "pipecc-runs/.cache";
     o.cache_dir = fs::absolute(o.cache_dir).lexically_normal().string();
     o.root = fs::absolute(o.root).lexically_normal().string();

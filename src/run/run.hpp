@@ -28,6 +28,7 @@ struct RunOptions {
     bool cache = true;           ///< false: every task runs (KFP's enable_caching=False)
     int max_parallel = 4;
     bool dry_run = false;
+    bool live = false;  ///< a status line rewritten in place under the event lines (a terminal)
 };
 
 /// Runs the pipeline. Progress lines and the summary go to `out`, problems to `err`. Returns 0

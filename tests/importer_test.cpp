@@ -90,6 +90,17 @@ TEST_CASE("importers Argo cannot express are errors naming the importer", "[impo
         REQUIRE(err);
         CHECK_THAT(err->message(), Catch::Contains("must be gs://, s3:// or http(s):// (got 'ftp://host/k')"));
     }
+    SECTION("an importer no task reads, which Argo would drop with its metadata") {
+        Pipeline p("p");
+        p.importer<Dataset>("gs://b/k", {{"a", 1}});
+        p.add(trainer()).arg("dataset", p.importer<Dataset>("gs://b/other").output<Dataset>("artifact"));
+        auto err = argo_error(p);
+        REQUIRE(err);
+        CHECK(err->where().task == "importer");
+        CHECK_THAT(err->message(), Catch::Contains("no task reads this importer's artifact"));
+        // KFP keeps it: an importer there is a step that records the artifact.
+        CHECK_NOTHROW(compile(p, {.engine = Engine::kfp()}));
+    }
     SECTION("metadata that is not an object") {
         Pipeline p("p");
         auto err = error_of([&] { p.importer<Dataset>("gs://b/k", nlohmann::json::array({1})); });

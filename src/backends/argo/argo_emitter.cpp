@@ -1144,10 +1144,30 @@ void reject_scheduled_at(const Graph& g) {
     }
 }
 
+// An importer is no step on Argo: it only hands its URI to the tasks that read it, so one that
+// no task reads would vanish with its metadata. Nested pipelines are checked as they are.
+void reject_unread_importers(const Graph& g) {
+    std::vector<bool> read(g.tasks.size(), false);
+    for (const Task& t : g.tasks)
+        for (const Binding& b : t.args)
+            for_each_node(*b.value, [&](const Expr& e) {
+                if (auto* o = e.as<node::TaskOutput>(); o && o->owner == g.id) read[o->task] = true;
+            });
+    for (std::size_t id = 0; id < g.tasks.size(); ++id) {
+        const Task& t = g.tasks[id];
+        if (const auto& sub = g.component_of(t).pipeline) reject_unread_importers(*sub);
+        if (g.component_of(t).importer && !read[id])
+            throw Error("no task reads this importer's artifact; on Argo an importer is no step (there is no "
+                        "artifact store to register it in), so it would be dropped: read it, or leave it out",
+                        at(g, t));
+    }
+}
+
 }  // namespace
 
 void check(const Graph& g, const Options&) {
     if (!g.schedule) reject_scheduled_at(g);
+    reject_unread_importers(g);
 }
 
 doc::Node emit(const Graph& g, const Options& options) {

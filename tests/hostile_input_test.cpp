@@ -519,19 +519,6 @@ std::vector<std::string> entries(const std::filesystem::path& dir) {
 
 void write_previous(const std::string& path) { std::ofstream(path, std::ios::binary) << kPrevious; }
 
-// Runs run_main with `args` (its output discarded) and returns its exit code.
-int run_program(std::vector<std::string> args, const std::function<Pipeline()>& factory) {
-    args.insert(args.begin(), "pipeline");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::ostringstream sink;
-    auto* old_out = std::cout.rdbuf(sink.rdbuf());
-    auto* old_err = std::cerr.rdbuf(sink.rdbuf());
-    const int code = run_main(static_cast<int>(argv.size()), argv.data(), factory);
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    return code;
-}
 
 }  // namespace
 
@@ -562,7 +549,7 @@ TEST_CASE("hostile output: a failing pipeline program leaves the output byte-ide
          }) {
         DYNAMIC_SECTION(what) {
             write_previous(out);
-            CHECK(run_program(args, factory) == 1);
+            CHECK(test::run_pipeline_program(args, factory).code == 1);
             CHECK(test::read_whole_file(out) == kPrevious);
             CHECK(entries(dir.path()) == std::vector<std::string>{"daily.kfp.json"});
         }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "pipecc/pipecc.hpp"
+#include "test_support.hpp"
 #include "tools/subprocess.hpp"
 
 namespace lint_test {
@@ -149,44 +150,28 @@ TEST_CASE("lint: --disable turns one lint off; an unknown id is an error", "[lin
     for (const auto& rule : lint_rules()) CHECK_FALSE(rule.summary.empty());
 }
 
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run run_program(std::vector<std::string> args, const std::function<Pipeline()>& factory) {
-    args.insert(args.begin(), "pipeline");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::ostringstream out, err;
-    auto* old_out = std::cout.rdbuf(out.rdbuf());
-    auto* old_err = std::cerr.rdbuf(err.rdbuf());
-    const int code = run_main(static_cast<int>(argv.size()), argv.data(), factory);
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    return {code, out.str(), err.str()};
-}
+using Run = test::ProgramRun;
 
 Pipeline latest() { return with_image("alpine:latest"); }
 
 TEST_CASE("lint: a pipeline program warns, and with --strict refuses to write", "[lint][main]") {
     test::TempDir dir;
     const std::string out = (dir / "p.yaml");
-    const Run warned = run_program({"-o", out}, latest);
+    const Run warned = test::run_pipeline_program({"-o", out}, latest);
     CHECK(warned.code == 0);
     CHECK_THAT(warned.err, Contains("warning: [image-latest] pipeline 'images', task 'step': image alpine:latest"));
     CHECK(std::filesystem::exists(out));
 
     std::filesystem::remove(out);
-    const Run strict = run_program({"--strict", "-o", out}, latest);
+    const Run strict = test::run_pipeline_program({"--strict", "-o", out}, latest);
     CHECK(strict.code == 1);
     CHECK_THAT(strict.err, Contains("error: [image-latest]") && Contains("1 lint finding(s) with --strict"));
     CHECK_FALSE(std::filesystem::exists(out));
 
-    const Run disabled = run_program({"--strict", "--disable", "image-latest", "-o", out}, latest);
+    const Run disabled = test::run_pipeline_program({"--strict", "--disable", "image-latest", "-o", out}, latest);
     CHECK(disabled.code == 0);
     CHECK(disabled.err.empty());
-    CHECK(run_program({"--disable", "nope"}, latest).code == 2);
+    CHECK(test::run_pipeline_program({"--disable", "nope"}, latest).code == 2);
 }
 
 TEST_CASE("lint: pipecc lint finds the same in compiled files, at their lines", "[lint][cli]") {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "pipecc/pipecc.hpp"
+#include "test_support.hpp"
 
 namespace pipeline_main_test {
 
@@ -15,25 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-// Runs run_main with `args`, capturing what it prints.
-Run run_program(std::vector<std::string> args, const std::function<Pipeline()>& factory) {
-    args.insert(args.begin(), "pipeline");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::ostringstream out, err;
-    auto* old_out = std::cout.rdbuf(out.rdbuf());
-    auto* old_err = std::cerr.rdbuf(err.rdbuf());
-    const int code = run_main(static_cast<int>(argv.size()), argv.data(), factory);
-    std::cout.rdbuf(old_out);
-    std::cerr.rdbuf(old_err);
-    return {code, out.str(), err.str()};
-}
+using Run = test::ProgramRun;
 
 Pipeline small() {
     Pipeline p("small");
@@ -58,20 +41,20 @@ Pipeline huge() {
 }  // namespace
 
 TEST_CASE("a pipeline program writes the chosen target to stdout by default", "[main]") {
-    const Run kfp = run_program({}, small);
+    const Run kfp = test::run_pipeline_program({}, small);
     CHECK(kfp.code == 0);
     CHECK_THAT(kfp.out, Catch::Contains("schemaVersion: 2.1.0"));
-    const Run argo = run_program({"--target", "argo"}, small);
+    const Run argo = test::run_pipeline_program({"--target", "argo"}, small);
     CHECK(argo.code == 0);
     CHECK_THAT(argo.out, Catch::StartsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"));
-    const Run json = run_program({"--format", "json"}, small);
+    const Run json = test::run_pipeline_program({"--format", "json"}, small);
     CHECK_THAT(json.out, Catch::StartsWith("{\n  \"components\": {"));
 }
 
 TEST_CASE("a pipeline error exits 1 with the place and leaves the output file untouched", "[main]") {
     const fs::path file = fs::temp_directory_path() / "pipecc-main-test.yaml";
     std::ofstream(file) << "previous\n";
-    const Run r = run_program({"-o", file.string()}, broken);
+    const Run r = test::run_pipeline_program({"-o", file.string()}, broken);
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("error: pipeline 'broken', task 'say', input 'msg': required input"));
     std::ifstream in(file);
@@ -81,53 +64,54 @@ TEST_CASE("a pipeline error exits 1 with the place and leaves the output file un
 }
 
 TEST_CASE("a bad command line exits 2", "[main]") {
-    CHECK(run_program({"--target", "airflow"}, small).code == 2);
-    CHECK(run_program({"--argo-version", "three"}, small).code == 2);
-    CHECK(run_program({"--no-such-flag"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--target", "airflow"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--argo-version", "three"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--no-such-flag"}, small).code == 2);
 }
 
 TEST_CASE("main: --engine picks the engine, and --target and --argo-version are shorthands for it", "[main][engine]") {
-    const std::string argo41 = run_program({"--engine", "argo"}, small).out;
+    const std::string argo41 = test::run_pipeline_program({"--engine", "argo"}, small).out;
     CHECK_THAT(argo41, Catch::StartsWith("apiVersion: argoproj.io/v1alpha1\n"));
-    CHECK(run_program({"--target", "argo"}, small).out == argo41);
-    CHECK(run_program({"--argo-version", "3.6"}, small).out == run_program({"--engine", "argo@3.6"}, small).out);
-    CHECK(run_program({"--engine", "argo@4.1", "--target", "argo"}, small).code == 0);
-    CHECK(run_program({"--engine", "kfp@2.16"}, small).code == 0);
-    CHECK(run_program({"--engine", "vertex"}, small).code == 0);
-    CHECK(run_program({"--engine", "kfp@1.8"}, small).code == 0);
+    CHECK(test::run_pipeline_program({"--target", "argo"}, small).out == argo41);
+    CHECK(test::run_pipeline_program({"--argo-version", "3.6"}, small).out ==
+          test::run_pipeline_program({"--engine", "argo@3.6"}, small).out);
+    CHECK(test::run_pipeline_program({"--engine", "argo@4.1", "--target", "argo"}, small).code == 0);
+    CHECK(test::run_pipeline_program({"--engine", "kfp@2.16"}, small).code == 0);
+    CHECK(test::run_pipeline_program({"--engine", "vertex"}, small).code == 0);
+    CHECK(test::run_pipeline_program({"--engine", "kfp@1.8"}, small).code == 0);
     // Argo 2.9 and 3.5 are out of support (Argo supports its two newest minor versions): refused, not
     // silently written for.
     for (const char* old : {"2.9", "3.5", "3.1"}) {
-        const Run r = run_program({"--argo-version", old}, small);
+        const Run r = test::run_pipeline_program({"--argo-version", old}, small);
         CHECK(r.code == 2);
         CHECK_THAT(r.err, Catch::Contains("Argo " + std::string(old) + " is not supported"));
     }
-    const Run unknown = run_program({"--engine", "airflow@2.9"}, small);
+    const Run unknown = test::run_pipeline_program({"--engine", "airflow@2.9"}, small);
     CHECK(unknown.code == 2);
     CHECK_THAT(unknown.err, Catch::Contains("no engine airflow@2.9") && Catch::Contains("kfp@2.17"));
-    CHECK(run_program({"--engine", "kfp", "--target", "argo"}, small).code == 2);
-    CHECK(run_program({"--engine", "argo@3.7", "--argo-version", "4.1"}, small).code == 2);
-    CHECK(run_program({"--target", "kfp", "--argo-version", "4.1"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--engine", "kfp", "--target", "argo"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--engine", "argo@3.7", "--argo-version", "4.1"}, small).code == 2);
+    CHECK(test::run_pipeline_program({"--target", "kfp", "--argo-version", "4.1"}, small).code == 2);
     // --help names the choices as a user types them, not CLI11's enum internals.
-    const Run help = run_program({"--help"}, small);
+    const Run help = test::run_pipeline_program({"--help"}, small);
     CHECK_THAT(help.out, Catch::Contains("kfp|argo") && Catch::Contains("NAME[@VERSION]"));
     CHECK_THAT(help.out, !Catch::Contains("->"));
 }
 
 TEST_CASE("the version and help flags exit 0", "[main]") {
-    const Run v = run_program({"--version"}, small);
+    const Run v = test::run_pipeline_program({"--version"}, small);
     CHECK(v.code == 0);
     CHECK_THAT(v.out, Catch::Contains(std::string(version())));
-    CHECK(run_program({"--help"}, small).code == 0);
+    CHECK(test::run_pipeline_program({"--help"}, small).code == 0);
 }
 
 TEST_CASE("an Argo workflow over 1 MB is written with a warning that says how to shrink it", "[main]") {
-    const Run r = run_program({"--target", "argo"}, huge);
+    const Run r = test::run_pipeline_program({"--target", "argo"}, huge);
     CHECK(r.code == 0);
     REQUIRE(r.out.size() > 1'000'000);
     CHECK_THAT(r.err, Catch::Contains("warning: the Argo workflow is"));
     CHECK_THAT(r.err, Catch::Contains("share one template"));
-    CHECK(run_program({"--target", "argo"}, small).err.empty());
+    CHECK(test::run_pipeline_program({"--target", "argo"}, small).err.empty());
 }
 
 }  // namespace pipeline_main_test

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <optional>
+#include <sstream>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -15,6 +18,28 @@
 #include "pipecc/pipecc.hpp"
 
 namespace pipecc::test {
+
+/// What one run of a pipeline program (`run_main`) printed, and its exit code.
+struct ProgramRun {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+/// Runs `run_main` as a pipeline program built with PIPECC_MAIN would, with `args` after the
+/// program's name, capturing what it writes to stdout and stderr.
+inline ProgramRun run_pipeline_program(std::vector<std::string> args, const std::function<Pipeline()>& factory) {
+    args.insert(args.begin(), "pipeline");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::ostringstream out, err;
+    auto* old_out = std::cout.rdbuf(out.rdbuf());
+    auto* old_err = std::cerr.rdbuf(err.rdbuf());
+    const int code = run_main(static_cast<int>(argv.size()), argv.data(), factory);
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    return {code, out.str(), err.str()};
+}
 
 /// Runs `f` and returns the pipecc::Error it throws, or nullopt if it throws nothing.
 /// Any other exception (including pipecc::InternalError) propagates and fails the test.

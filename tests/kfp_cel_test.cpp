@@ -1,5 +1,5 @@
-// The CEL and the value rules that `pipecc run` applies to KFP IR, each as KFP 2.17's driver and
-// launcher do it: trigger conditions and parameter expression selectors
+// The CEL and the value rules that `pipecc run` applies to KFP IR, each as KFP's driver and
+// launcher do it at tag 2.17.0 of kubeflow/pipelines (files under backend/src/v2/): trigger conditions and parameter expression selectors
 // (backend/src/v2/expression/expression.go), run values in runtimeValue constants (the `switch
 // valStr` of driver/resolve.go), placeholder substitution (driver/util.go, then
 // component/launcher_v2.go getPlaceholders and compileCmdAndArgs), output parameter files
@@ -86,7 +86,7 @@ RunInfo info() {
 }
 
 TEST_CASE("kfp values: a run-value placeholder resolves only as the whole constant", "[run][kfp-values]") {
-    // resolve.go: `switch valStr` on the whole string; anything around it leaves the text as it is.
+    // driver/resolve.go at 2.17.0: `switch valStr` on the whole string; anything around it leaves the text as it is.
     CHECK(runtime_constant("{{$.pipeline_job_create_time_utc}}", info(), "t", 3) == "2024-03-31T16:30:00Z");
     CHECK(runtime_constant("{{$.pipeline_job_schedule_time_utc}}", info(), "t", 3) == "2024-03-31T16:00:00Z");
     CHECK(runtime_constant("{{$.pipeline_job_name}}", info(), "t", 3) == "daily-20240331");

@@ -4,6 +4,21 @@
 // application tools print their arguments and write each output they are given. The tests read
 // the run's record: the commands as KFP's driver and launcher would resolve them, each attempt's
 // times, the values passed between tasks. No runtime means a failure, not a skip.
+//
+// The engine rules these runs check, as read at kubeflow/pipelines tag 2.17.0 (backend/src/v2/)
+// and argoproj/argo-workflows tag v4.1.2:
+// - order: compiler/argocompiler/dag.go `addImplicitDependencies` (producers of task outputs are
+//   dependencies) and `depends` (`a.Succeeded && ...`, so a failed or skipped upstream skips a
+//   task; none for ALL_UPSTREAM_TASKS_COMPLETED, the exit hooks);
+// - values: driver/resolve.go (run values only as a whole constant, taskFinalStatus from the first
+//   dependentTask, outputs found at the producing task whatever its DAG's state), driver/util.go
+//   and component/launcher_v2.go (placeholders, /tmp/kfp/outputs files, LocalPathForURI);
+// - loops: driver/resolve.go iteration inputs, iteratorPolicy.parallelismLimit;
+// - retries: argocompiler/container.go hands retryPolicy to Argo, whose
+//   workflow/controller/operator.go processNodeRetries waits duration * factor^n and stops at
+//   backoff.maxDuration counted from the first attempt;
+// - caching: driver/cache.go getFingerPrint and cacheutils/cache.go GenerateCacheKey;
+// - timeouts: kfp-kubernetes activeDeadlineSeconds, the pod's deadline per attempt.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -275,7 +290,7 @@ TEST_CASE("run: a task retried twice runs three times, with its backoff between"
 
 TEST_CASE("run: a retry that would wait past the backoff's max duration is not made, as in Argo", "[run][retries]") {
     // KFP passes backoffMaxDuration to Argo's retryStrategy.backoff.maxDuration, a bound on the
-    // whole task from its first attempt (processNodeRetries, workflow/controller/operator.go).
+    // whole task from its first attempt (processNodeRetries, workflow/controller/operator.go, v4.1.2).
     test::TempDir dir;
     Pipeline p("bounded");
     p.add(Component("flaky").image("busybox:1.37").command({"sh", "-c", "exit 3"}))

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstring>
 
 #include "pipecc/error.hpp"
 
@@ -142,32 +143,20 @@ private:
         if (op == "%") fail("'%' needs integers");
         return op == "+" ? x + y : op == "-" ? x - y : op == "*" ? x * y : x / y;
     }
-    json additive(bool live) {
-        json v = multiplicative(live);
+    // A left-associative level of arithmetic: operands from `next`, operators from `ops`.
+    template <class Next>
+    json binary_level(bool live, const char* ops, Next next) {
+        json v = (this->*next)(live);
         for (;;) {
             skip_space();
-            if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) {
-                const std::string op(1, text_[pos_++]);
-                json rhs = multiplicative(live);
-                if (live) v = arithmetic(op, v, rhs);
-            } else {
-                return v;
-            }
+            if (pos_ >= text_.size() || !std::strchr(ops, text_[pos_])) return v;
+            const std::string op(1, text_[pos_++]);
+            json rhs = (this->*next)(live);
+            if (live) v = arithmetic(op, v, rhs);
         }
     }
-    json multiplicative(bool live) {
-        json v = unary(live);
-        for (;;) {
-            skip_space();
-            if (pos_ < text_.size() && (text_[pos_] == '*' || text_[pos_] == '/' || text_[pos_] == '%')) {
-                const std::string op(1, text_[pos_++]);
-                json rhs = unary(live);
-                if (live) v = arithmetic(op, v, rhs);
-            } else {
-                return v;
-            }
-        }
-    }
+    json additive(bool live) { return binary_level(live, "+-", &Evaluator::multiplicative); }
+    json multiplicative(bool live) { return binary_level(live, "*/%", &Evaluator::unary); }
     json unary(bool live) {
         skip_space();
         if (pos_ < text_.size() && text_[pos_] == '!' && text_.compare(pos_, 2, "!=") != 0) {
